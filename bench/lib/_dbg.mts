@@ -1,0 +1,10 @@
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src/backend/index.js';
+await initBackend('wasm', { threads: 1 });
+const x = tf.tensor2d([[1,2,3],[4,5,6],[7,8,9],[10,11,12],[13,14,15],[16,17,18]]);
+const ids = tf.tensor1d([2, 0, 2, 1, 0, 4], 'int32');
+const oh = tf.oneHot(ids, 5, 1, 0, 'float32');
+oh.print();
+tf.matMul(oh, x, true, false).print();
+tf.matMul(tf.transpose(oh), x).print();
+tf.matMul(tf.transpose(tf.oneHot(ids, 5)), x).print();

@@ -1,0 +1,20 @@
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src/backend/index.js';
+const threads = Number(process.argv[2] ?? 1);
+const t0 = Date.now();
+const info = await initBackend('wasm', { threads });
+console.log(info, Date.now() - t0, 'ms');
+const x = tf.randomNormal([2, 8, 8, 3]);
+const w = tf.randomNormal([3, 3, 3, 4]);
+const f = (xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, 2, 'same'));
+const [gx, gw] = tf.grads(f)([x, w]);
+const wasmRes = [await gx!.array(), await gw!.array()];
+const xa = await x.array(), wa = await w.array();
+await tf.setBackend('cpu');
+const [cx, cw] = tf.grads(f)([tf.tensor(xa), tf.tensor(wa)]);
+const d1 = tf.max(tf.abs(tf.sub(tf.tensor(wasmRes[0] as number[][][][]), cx!))).dataSync()[0];
+const d2 = tf.max(tf.abs(tf.sub(tf.tensor(wasmRes[1] as number[][][][]), cw!))).dataSync()[0];
+console.log('maxdiff', d1, d2);
+await tf.setBackend('wasm');
+const a = tf.randomNormal([512, 512]); const b = tf.randomNormal([512, 512]);
+for (let i = 0; i < 3; i++) { const s = performance.now(); const c = tf.matMul(a, tf.add(b, 0)); c.dataSync(); console.log('mm ms', performance.now() - s); }

@@ -1,0 +1,7 @@
+import type { AnyPluginDefinition } from '../../src/registry/plugin.js';
+import { landscapePlugin } from './landscape.js';
+
+/** Built-in evaluators; add new ones to this list. */
+export const evaluatorPlugins: readonly AnyPluginDefinition[] = [
+  landscapePlugin as AnyPluginDefinition,
+];

@@ -1,0 +1,74 @@
+import * as tf from '@tensorflow/tfjs';
+import { stuffAndPad } from './conv2d-backprop.js';
+import { asTensor, padOrCropHW, registerWasmKernel, type KernelArgs } from './kernel-utils.js';
+
+interface DepthwiseAttrs {
+  strides: number | [number, number];
+  dilations: number | [number, number];
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+function depthwiseInfo(xShape: number[], filterShape: number[], attrs: DepthwiseAttrs, kernel: string): tf.backend_util.Conv2DInfo {
+  const d = attrs.dilations;
+  if (!(d === undefined || d === 1 || (Array.isArray(d) && d[0] === 1 && d[1] === 1))) {
+    throw new Error(`wasm ${kernel}: only dilation 1 is supported (got ${String(d)})`);
+  }
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number], filterShape as [number, number, number, number],
+    attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, true);
+}
+
+/** dx: depthwise correlation of stuffed dy with the reversed filter; multiplier m>1 sums over m. */
+function depthwiseBackpropInput(args: KernelArgs): tf.TensorInfo {
+  const attrs = args.attrs as unknown as DepthwiseAttrs & { inputShape: [number, number, number, number] };
+  const dy = asTensor<tf.Rank.R4>(args.inputs['dy'], 'dy');
+  const filter = asTensor<tf.Rank.R4>(args.inputs['filter'], 'filter');
+  const info = depthwiseInfo(attrs.inputShape, filter.shape, attrs, 'DepthwiseConv2dNativeBackpropInput');
+  const [kh, kw, c, m] = filter.shape;
+  return tf.tidy(() => {
+    const dyFull = stuffAndPad(dy, info);
+    const wRev = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, c * m, 1]);
+    const dx = tf.depthwiseConv2d(dyFull, wRev as tf.Tensor4D, 1, 'valid');
+    if (m === 1) return dx;
+    const [n, h, w] = dx.shape;
+    return tf.sum(tf.reshape(dx, [n, h, w, c, m]), 4);
+  });
+}
+
+/**
+ * dW per tap: a strided slice of padded x times dy, summed over batch and space (each tap in its
+ * own tidy so temporaries do not pile up on the heap). m>1 repeats x channels m times first.
+ */
+function depthwiseBackpropFilter(args: KernelArgs): tf.TensorInfo {
+  const attrs = args.attrs as unknown as DepthwiseAttrs & { filterShape: [number, number, number, number] };
+  const x = asTensor<tf.Rank.R4>(args.inputs['x'], 'x');
+  const dy = asTensor<tf.Rank.R4>(args.inputs['dy'], 'dy');
+  const info = depthwiseInfo(x.shape, attrs.filterShape, attrs, 'DepthwiseConv2dNativeBackpropFilter');
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
+  const { top, left } = info.padInfo;
+  const [n, h, w, c] = x.shape;
+  const m = attrs.filterShape[3];
+  return tf.tidy(() => {
+    let xm: tf.Tensor4D = x;
+    if (m > 1) xm = tf.reshape(tf.tile(tf.reshape(x, [n, h, w, c, 1]), [1, 1, 1, 1, m]), [n, h, w, c * m]);
+    const bottom = kh + (oh - 1) * sh - h - top;
+    const right = kw + (ow - 1) * sw - w - left;
+    const xp = padOrCropHW(xm, top, Math.max(0, bottom), left, Math.max(0, right));
+    const taps: tf.Tensor1D[] = [];
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        taps.push(tf.tidy(() => {
+          const window = tf.stridedSlice(xp, [0, i, j, 0], [n, i + (oh - 1) * sh + 1, j + (ow - 1) * sw + 1, c * m], [1, sh, sw, 1]);
+          return tf.sum(tf.mul(window, dy), [0, 1, 2]) as tf.Tensor1D;
+        }));
+      }
+    }
+    return tf.reshape(tf.stack(taps), [kh, kw, c, m]);
+  });
+}
+
+export function registerDepthwiseBackpropKernels(): void {
+  registerWasmKernel(tf.DepthwiseConv2dNativeBackpropInput, (args) => depthwiseBackpropInput(args));
+  registerWasmKernel(tf.DepthwiseConv2dNativeBackpropFilter, (args) => depthwiseBackpropFilter(args));
+}

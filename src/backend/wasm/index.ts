@@ -1,0 +1,29 @@
+import { registerConv2dBackpropKernels } from './conv2d-backprop.js';
+import { registerCopyKernels } from './copy-kernels.js';
+import { registerDepthwiseBackpropKernels } from './depthwise-backprop.js';
+import { registerMatMulKernels } from './batch-matmul.js';
+import { registerMaxPoolGradKernel } from './max-pool-grad.js';
+import { registerReductionKernels } from './reductions.js';
+import { registerUnsortedSegmentSumKernel } from './unsorted-segment-sum.js';
+
+/**
+ * Registers the training kernels for backend 'wasm': the four it lacks (filter and depthwise
+ * gradients, UnsortedSegmentSum) and replacements for stock kernels that are slow or wrong on the
+ * training path. Idempotent; works before or after setBackend('wasm').
+ */
+export function registerWasmTrainingKernels(): void {
+  registerCopyKernels();
+  registerReductionKernels();
+  registerMatMulKernels();
+  registerConv2dBackpropKernels();
+  registerDepthwiseBackpropKernels();
+  registerUnsortedSegmentSumKernel();
+  registerMaxPoolGradKernel();
+}
+
+/** Kernel names this module registers or replaces on 'wasm' (for logs and tests). */
+export const WASM_TRAINING_KERNELS = [
+  'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropInput',
+  'DepthwiseConv2dNativeBackpropFilter', 'UnsortedSegmentSum', 'BatchMatMul', '_FusedMatMul',
+  'Tile', 'Slice', 'Sum', 'Mean', 'Identity', 'MaxPoolGrad',
+] as const;

@@ -1,0 +1,11 @@
+export type * from './layer-table.js';
+export { FULL_PRECISION_BITS } from './layer-table.js';
+export type * from './evaluator.js';
+export type * from './agent.js';
+export type * from './reward.js';
+export type * from './hardware.js';
+export type * from './tracker.js';
+export type * from './quantizer.js';
+export type * from './dataset.js';
+export type * from './network.js';
+export type * from './backend.js';

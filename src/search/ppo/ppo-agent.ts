@@ -1,0 +1,221 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../../services/rng.js';
+import type {
+  Agent, AgentDecision, AgentSetup, AgentSnapshot, EpisodeFeedback, EpisodeMode, StepObservation,
+} from '../../registry/contracts/index.js';
+import { Adam } from './adam.js';
+import { gae } from './gae.js';
+import { PolicyNetwork, type TrunkKind, type TrunkState } from './policy-network.js';
+import { ppoLoss } from './ppo-loss.js';
+
+export interface PpoOptions {
+  readonly clip: number;
+  readonly valueCoef: number;
+  readonly entropyCoef: number;
+  readonly learningRate: number;
+  readonly gamma: number;
+  readonly lambda: number;
+  readonly temperature: number;
+  readonly hidden: number;
+  readonly trunk: TrunkKind;
+  readonly episodesPerUpdate: number;
+  readonly epochs: number;
+  readonly minibatches: number;
+  readonly normalizeAdvantages: boolean;
+  /** Clip the global gradient norm to this value (0 = no clipping). */
+  readonly maxGradNorm: number;
+}
+
+interface Trajectory {
+  features: number[][];
+  actions: number[];
+  logProbs: number[];
+  advantages: number[];
+  returns: number[];
+}
+
+/**
+ * PPO with an LSTM (or MLP) actor-critic. The LSTM state is carried from layer to layer while
+ * acting and the same recurrence is unrolled when learning. Learning happens after every
+ * `episodesPerUpdate` sampled episodes; greedy (argmax) episodes never train.
+ */
+export class PpoAgent implements Agent {
+  private net: PolicyNetwork | null = null;
+  private adam: Adam | null = null;
+  private names = new Map<string, string>();
+  private mode: EpisodeMode = 'sample';
+  private state: TrunkState | null = null;
+  private current: Omit<Trajectory, 'advantages' | 'returns'> & { values: number[] } = this.emptyEpisode();
+  private buffer: Trajectory[] = [];
+  private updates = 0;
+
+  constructor(readonly options: PpoOptions, private readonly rng: Rng) {}
+
+  async begin(setup: AgentSetup): Promise<void> {
+    this.dispose();
+    const o = this.options;
+    this.net = new PolicyNetwork({
+      featureCount: setup.featureCount, actionCount: setup.actionSpace.size, hidden: o.hidden, trunk: o.trunk,
+      temperature: o.temperature,
+    }, this.rng);
+    this.names = new Map([...this.net.variables].map(([name, v]) => [v.name, name]));
+    this.adam = new Adam(this.net.variables, { learningRate: o.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
+  }
+
+  private emptyEpisode(): Omit<Trajectory, 'advantages' | 'returns'> & { values: number[] } {
+    return { features: [], actions: [], logProbs: [], values: [] };
+  }
+
+  private network(): PolicyNetwork {
+    if (!this.net) throw new Error('PpoAgent.begin() must run before the agent acts');
+    return this.net;
+  }
+
+  startEpisode(mode: EpisodeMode): void {
+    this.mode = mode;
+    this.current = this.emptyEpisode();
+    this.disposeState();
+    this.state = this.network().initialState(1);
+  }
+
+  act(observation: StepObservation): AgentDecision {
+    const net = this.network();
+    const previous = this.state ?? net.initialState(1);
+    const out = tf.tidy(() => {
+      const r = net.step(tf.tensor2d(observation.features, [1, observation.features.length]), previous);
+      return { logProbs: r.logProbs, values: r.values, c: r.state.c, h: r.state.h };
+    });
+    const logProbs = Array.from(out.logProbs.dataSync());
+    const value = out.values.dataSync()[0]!;
+    out.logProbs.dispose();
+    out.values.dispose();
+    if (out.c !== previous.c) previous.c.dispose();
+    if (out.h !== previous.h) previous.h.dispose();
+    this.state = { c: out.c, h: out.h };
+    const probabilities = logProbs.map(Math.exp);
+    const action = this.mode === 'greedy' ? argmax(logProbs) : this.rng.categorical(probabilities);
+    this.current.features.push(Array.from(observation.features));
+    this.current.actions.push(action);
+    this.current.logProbs.push(logProbs[action]!);
+    this.current.values.push(value);
+    return { action, probabilities, value };
+  }
+
+  async endEpisode(feedback: EpisodeFeedback): Promise<Readonly<Record<string, number>>> {
+    this.disposeState();
+    const episode = this.current;
+    this.current = this.emptyEpisode();
+    if (this.mode === 'greedy') return {};
+    if (feedback.rewards.length !== episode.actions.length) {
+      throw new Error(`PpoAgent got ${feedback.rewards.length} rewards for ${episode.actions.length} steps`);
+    }
+    const { advantages, returns } = gae(feedback.rewards, episode.values, this.options.gamma, this.options.lambda);
+    this.buffer.push({ features: episode.features, actions: episode.actions, logProbs: episode.logProbs, advantages, returns });
+    if (this.buffer.length < this.options.episodesPerUpdate) return {};
+    const stats = this.update(this.buffer);
+    this.buffer = [];
+    return stats;
+  }
+
+  /** `epochs` passes over the buffered episodes, each split into `minibatches` groups of episodes. */
+  private update(episodes: Trajectory[]): Record<string, number> {
+    const o = this.options;
+    const net = this.network();
+    const adam = this.adam!;
+    let advantages = episodes.map((e) => e.advantages);
+    if (o.normalizeAdvantages) {
+      const flat = advantages.flat();
+      const mean = flat.reduce((s, a) => s + a, 0) / flat.length;
+      const std = Math.sqrt(flat.reduce((s, a) => s + (a - mean) ** 2, 0) / flat.length);
+      advantages = advantages.map((as) => as.map((a) => (a - mean) / (std + 1e-8)));
+    }
+    const totals = { policyLoss: 0, valueLoss: 0, entropy: 0, approxKl: 0, clipFraction: 0 };
+    let steps = 0;
+    const groups = Math.min(o.minibatches, episodes.length);
+    for (let epoch = 0; epoch < o.epochs; epoch++) {
+      const order = this.rng.shuffle(episodes.map((_, i) => i));
+      for (let g = 0; g < groups; g++) {
+        const idx = order.filter((_, k) => k % groups === g);
+        const parts = this.gradientStep(net, adam, idx.map((i) => episodes[i]!), idx.map((i) => advantages[i]!));
+        for (const key of Object.keys(totals) as Array<keyof typeof totals>) totals[key] += parts[key];
+        steps++;
+      }
+    }
+    this.updates++;
+    const mean = Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, v / steps]));
+    return { ...mean, updates: this.updates };
+  }
+
+  private gradientStep(net: PolicyNetwork, adam: Adam, batch: Trajectory[], advantages: number[][]): Record<string, number> {
+    const o = this.options;
+    const T = batch[0]!.actions.length;
+    const F = batch[0]!.features[0]!.length;
+    let kept: tf.Scalar[] = [];
+    tf.tidy(() => {
+      const x = tf.tensor3d(batch.flatMap((e) => e.features.flat()), [batch.length, T, F]);
+      const actions = tf.tensor1d(batch.flatMap((e) => e.actions), 'float32');
+      const oldLogProbs = tf.tensor1d(batch.flatMap((e) => e.logProbs));
+      const adv = tf.tensor1d(advantages.flat());
+      const returns = tf.tensor1d(batch.flatMap((e) => e.returns));
+      const { grads } = tf.variableGrads(() => {
+        const out = net.unroll(x);
+        const parts = ppoLoss({ logProbs: out.logProbs, values: out.values, actions, oldLogProbs, advantages: adv, returns }, {
+          clip: o.clip, valueCoef: o.valueCoef, entropyCoef: o.entropyCoef,
+        });
+        kept = [parts.policyLoss, parts.valueLoss, parts.entropy, parts.approxKl, parts.clipFraction].map((t) => tf.keep(t));
+        return parts.loss;
+      }, net.trainable());
+      let scale = 1;
+      if (o.maxGradNorm > 0) {
+        const norm = Math.sqrt(Object.values(grads).reduce((s, g) => s + tf.sum(tf.square(g)).dataSync()[0]!, 0));
+        if (norm > o.maxGradNorm) scale = o.maxGradNorm / norm;
+      }
+      const byName: Record<string, tf.Tensor> = {};
+      for (const [tfName, g] of Object.entries(grads)) byName[this.names.get(tfName)!] = scale === 1 ? g : tf.mul(g, scale);
+      adam.apply(byName);
+    });
+    const [policyLoss, valueLoss, entropy, approxKl, clipFraction] = kept.map((t) => t.dataSync()[0]!);
+    for (const t of kept) t.dispose();
+    return { policyLoss: policyLoss!, valueLoss: valueLoss!, entropy: entropy!, approxKl: approxKl!, clipFraction: clipFraction! };
+  }
+
+  async save(): Promise<AgentSnapshot> {
+    const net = this.network();
+    const adam = this.adam!.getState();
+    return {
+      json: { rng: this.rng.getState(), buffer: this.buffer, updates: this.updates, adamStep: adam.step },
+      arrays: { ...net.getWeights(), ...adam.arrays },
+    };
+  }
+
+  async load(snapshot: AgentSnapshot): Promise<void> {
+    const json = snapshot.json as { rng: ReturnType<Rng['getState']>; buffer: Trajectory[]; updates: number; adamStep: number };
+    this.network().setWeights(snapshot.arrays);
+    this.adam!.setState(json.adamStep, snapshot.arrays);
+    this.rng.setState(json.rng);
+    this.buffer = json.buffer;
+    this.updates = json.updates;
+  }
+
+  private disposeState(): void {
+    if (this.state) {
+      this.state.c.dispose();
+      if (this.state.h !== this.state.c) this.state.h.dispose();
+    }
+    this.state = null;
+  }
+
+  dispose(): void {
+    this.disposeState();
+    this.net?.dispose();
+    this.adam?.dispose();
+    this.net = null;
+    this.adam = null;
+  }
+}
+
+function argmax(xs: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < xs.length; i++) if (xs[i]! > xs[best]!) best = i;
+  return best;
+}

@@ -1,0 +1,155 @@
+import { appendFile, mkdir, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ReleqError } from '../errors.js';
+import type { EpisodeMode } from '../registry/contracts/index.js';
+import { EPISODES_FILE, readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { QuantizationEnv } from './environment.js';
+import { runEpisode, type EpisodeOutcome } from './episode.js';
+import { ParetoFront } from './pareto.js';
+import { Scorer } from './scorer.js';
+import type { AssignmentResult, EpisodeRecord, SearchInput, SearchResult } from './types.js';
+
+/** Lines of episodes.jsonl kept in memory before they are appended. */
+const FLUSH_LINES = 100;
+
+/** The MDP design a checkpoint belongs to: resuming under another design would mix two searches. */
+function fingerprint(env: QuantizationEnv): string {
+  const c = env.config;
+  return JSON.stringify({
+    network: env.problem.network, layers: env.problem.layers.map((l) => l.name), bitwidths: env.bitwidths,
+    actions: c.actions, state: c.state, rewardTiming: c.rewardTiming, startBits: c.startBits,
+    searched: env.searched, fixedBits: c.fixedBits, sweeps: c.sweeps ?? 1,
+  });
+}
+
+/**
+ * The ReLeQ search: sampled episodes until the budget (episodes, distinct evaluations, seconds) is
+ * spent or the agent is exhausted, then deterministic rollouts whose best assignment is `final`.
+ * Checkpoints every `checkpointEvery` episodes, at the end of sampling and on Ctrl-C (at an episode
+ * boundary); `resume` continues from the checkpoint with the same result as an unbroken run.
+ */
+export async function runSearch(input: SearchInput): Promise<SearchResult> {
+  const { agent, config, logger, signal, checkpointDir } = input;
+  const env = new QuantizationEnv(input.problem, config);
+  const scorer = new Scorer(env, input.evaluator, input.reward, input.costFn);
+  const print = fingerprint(env);
+  const started = Date.now();
+  let priorSeconds = 0;
+  let episode = 0;
+  await agent.begin(env.setup());
+  await mkdir(checkpointDir, { recursive: true });
+  const episodesPath = join(checkpointDir, EPISODES_FILE);
+
+  const checkpoint = input.resume ? await readCheckpoint(checkpointDir) : null;
+  if (checkpoint) {
+    if (checkpoint.fingerprint !== print) {
+      throw new ReleqError('config', `the checkpoint in ${checkpointDir} belongs to another search design (network, layers, bitwidths, state, actions or reward timing differ)`, {
+        hint: 'Resume with the configuration the run started with, or start a new run.',
+      });
+    }
+    episode = checkpoint.episode;
+    priorSeconds = checkpoint.wallSeconds;
+    input.rng.setState(checkpoint.rng);
+    for (const [key, value] of checkpoint.cache) scorer.cache.set(key, value);
+    scorer.cacheHits = checkpoint.cacheHits;
+    scorer.best = checkpoint.best;
+    scorer.pareto = ParetoFront.from(checkpoint.pareto);
+    await agent.load(checkpoint.agent);
+    await truncate(episodesPath, checkpoint.episodesBytes).catch(async () => writeFile(episodesPath, ''));
+    logger.info(`resuming the search at episode ${episode} (${scorer.evaluations} evaluations cached)`);
+  } else {
+    if (input.resume) logger.info(`no checkpoint in ${checkpointDir}: starting the search afresh`);
+    await writeFile(episodesPath, '');
+  }
+
+  let pending: string[] = [];
+  let episodesBytes = checkpoint?.episodesBytes ?? 0;
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    await appendFile(episodesPath, text);
+    episodesBytes += Buffer.byteLength(text);
+  };
+  const wallSeconds = (): number => priorSeconds + (Date.now() - started) / 1000;
+  const save = async (): Promise<void> => {
+    await flush();
+    await writeCheckpoint(checkpointDir, {
+      version: 1, fingerprint: print, episode, wallSeconds: wallSeconds(), rng: input.rng.getState(),
+      agent: await agent.save(), cache: [...scorer.cache.entries()], cacheHits: scorer.cacheHits,
+      best: scorer.best, pareto: scorer.pareto.list(), episodesBytes,
+    });
+  };
+
+  // State_Accuracy of the starting assignment (all 8 bits), only when the state shows it.
+  const startAccuracy = config.state.features === 8 ? (await scorer.score(env.startBits())).stateAccuracy : 1;
+
+  const play = async (mode: EpisodeMode, number: number): Promise<EpisodeOutcome> => {
+    const outcome = await runEpisode(env, agent, scorer, input.reward, mode, startAccuracy);
+    const f = outcome.final;
+    const agentStats = await agent.endEpisode({ rewards: outcome.rewards, bits: f.bits, accuracy: f.accuracy });
+    const record: EpisodeRecord = {
+      episode: number, mode, reward: f.reward, episodeReturn: outcome.rewards.reduce((s, r) => s + r, 0),
+      stateQuantization: f.stateQuantization, stateAccuracy: f.stateAccuracy, accuracy: f.accuracy, bits: f.bits,
+      averageBits: f.averageBits, probabilities: outcome.probabilities, evaluations: scorer.evaluations,
+      cacheHits: scorer.cacheHits, origin: f.origin, bestReward: scorer.best?.reward ?? f.reward, agentStats,
+      wallSeconds: wallSeconds(),
+    };
+    pending.push(`${JSON.stringify(record)}\n`);
+    if (pending.length >= FLUSH_LINES) await flush();
+    await input.onEpisode?.(record);
+    return outcome;
+  };
+
+  const budgetLeft = (): boolean =>
+    episode < input.episodes
+    && (config.maxEvaluations === null || scorer.evaluations < config.maxEvaluations)
+    && (config.maxSeconds === null || wallSeconds() < config.maxSeconds)
+    && !(agent.exhausted?.() ?? false);
+
+  const interrupted = async (): Promise<SearchResult> => {
+    logger.warn(`search interrupted after episode ${episode}; checkpoint written to ${checkpointDir} (resume to continue)`);
+    await save();
+    return result(scorer, scorer.best, episode, true, wallSeconds());
+  };
+
+  while (budgetLeft()) {
+    if (signal.aborted) return interrupted();
+    try {
+      await play('sample', episode + 1);
+    } catch (error) {
+      if (!signal.aborted) throw error;
+      // The episode was cut inside an evaluation: the last checkpoint stands, the cut episode reruns.
+      await flush();
+      logger.warn(`search interrupted during episode ${episode + 1}; resume continues from the last checkpoint`);
+      return result(scorer, scorer.best, episode, true, wallSeconds());
+    }
+    episode++;
+    if (config.checkpointEvery > 0 && episode % config.checkpointEvery === 0) await save();
+  }
+  if (signal.aborted) return interrupted();
+  await save();
+
+  let final: AssignmentResult | null = null;
+  for (let i = 0; i < config.finalGreedyEpisodes; i++) {
+    const { final: f } = await play('greedy', episode + i + 1);
+    if (final === null || f.reward > final.reward) {
+      final = { bits: f.bits, accuracy: f.accuracy, reward: f.reward, averageBits: f.averageBits, stateQuantization: f.stateQuantization };
+    }
+  }
+  await flush();
+  return result(scorer, final, episode, false, wallSeconds());
+}
+
+function result(scorer: Scorer, final: AssignmentResult | null, episodes: number, interrupted: boolean, wallSeconds: number): SearchResult {
+  const best = scorer.best;
+  if (best === null) {
+    throw new ReleqError('internal', 'the search ended before any assignment was evaluated', {
+      hint: 'Give the search at least one episode (agent.episodes) or a larger budget.',
+    });
+  }
+  return {
+    best, final: final ?? best, pareto: scorer.pareto.list(), episodes,
+    evaluations: scorer.evaluations, cacheHits: scorer.cacheHits, interrupted, wallSeconds,
+  };
+}

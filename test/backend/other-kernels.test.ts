@@ -1,0 +1,102 @@
+import { expect } from 'chai';
+import * as tf from '@tensorflow/tfjs';
+import { WASM_TRAINING_KERNELS, stockWasmKernel } from '../../src/backend/index.js';
+import { compareKernel, randomHost, runOn, useWasm } from './helpers.js';
+
+const TOL = 1e-4;
+
+describe('wasm replacement kernels vs cpu', function () {
+  this.timeout(30000);
+  before(useWasm);
+
+  it('registers every training kernel on wasm, as releq kernels', () => {
+    for (const name of WASM_TRAINING_KERNELS) {
+      const config = tf.getKernel(name, 'wasm');
+      expect(config, name).to.not.equal(undefined);
+      expect((config!.kernelFunc as unknown as Record<symbol, unknown>)[Symbol.for('releq/wasm-kernel')], name).to.equal(true);
+    }
+  });
+
+  it('matMul with every transpose combination, batched and fused (bias+relu) matches cpu', async () => {
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      const a = randomHost(ta ? [2, 7, 5] : [2, 5, 7], 1, 'a');
+      const b = randomHost(tb ? [2, 6, 7] : [2, 7, 6], 1, 'b');
+      expect(await compareKernel([a, b], (x, y) => tf.matMul(x!, y!, ta, tb)), `batched ${ta} ${tb}`).to.be.at.most(TOL);
+      const a2 = randomHost(ta ? [7, 5] : [5, 7], 2, 'a');
+      const b2 = randomHost(tb ? [6, 7] : [7, 6], 2, 'b');
+      const err = await compareKernel([a2, b2, randomHost([6], 2, 'bias')], (x, y, z) =>
+        tf.fused.matMul({ a: x as tf.Tensor2D, b: y as tf.Tensor2D, transposeA: ta, transposeB: tb, bias: z, activation: 'relu' }));
+      expect(err, `fused ${ta} ${tb}`).to.be.at.most(TOL);
+    }
+  });
+
+  it('matMul stale-packing bug: stock kernel reuses a packing after a reshape; ours does not', async () => {
+    const values = Float32Array.from({ length: 6 }, (_, i) => i + 1);
+    const run = (useStock: boolean): number[] => tf.tidy(() => {
+      const w = tf.tensor2d(values, [2, 3]);
+      const call = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => {
+        if (!useStock) return tf.matMul(a, b);
+        const info = stockWasmKernel('BatchMatMul')!({ inputs: { a: a.reshape([1, ...a.shape]), b: b.reshape([1, ...b.shape]) }, backend: tf.backend(), attrs: { transposeA: false, transposeB: false } });
+        return tf.engine().makeTensorFromTensorInfo(info as tf.TensorInfo);
+      };
+      call(tf.tensor2d([[1, 1]]), w).dataSync();
+      return Array.from(call(tf.tensor2d([[1, 1, 1]]), tf.reshape(w, [3, 2])).dataSync());
+    });
+    // [1,1,1] x [[1,2],[3,4],[5,6]] = [9, 12]
+    expect(run(false)).to.deep.equal([9, 12]);
+    expect(run(true), 'the stock 4.22 kernel is expected to be wrong here').to.not.deep.equal([9, 12]);
+  });
+
+  it('MaxPoolGrad bug: all-negative windows and ties route the gradient like cpu (stock does not)', async () => {
+    const x = randomHost([2, 6, 6, 3], 3, 'x');
+    x.values.forEach((v, i) => { x.values[i] = -Math.abs(v) - 0.1; });
+    x.values.fill(-0.5, 0, 9); // ties: first max wins
+    for (const [k, s, pad] of [[2, 2, 'valid'], [3, 2, 'same'], [3, 1, 'same']] as const) {
+      const grad = (t: tf.Tensor): tf.Tensor => tf.grad((u) => tf.sum(tf.mul(tf.maxPool(u as tf.Tensor4D, k, s, pad), tf.range(1, 100).slice(0, 1))))(t);
+      const err = await compareKernel([x], (t) => grad(t!));
+      expect(err, `k${k} s${s} ${pad}`).to.equal(0);
+    }
+    const stock = tf.tidy(() => {
+      const xt = tf.tensor(x.values, x.shape) as tf.Tensor4D;
+      const y = tf.maxPool(xt, 2, 2, 'valid');
+      const info = stockWasmKernel('MaxPoolGrad')!({ inputs: { dy: tf.onesLike(y), input: xt, output: y }, backend: tf.backend(), attrs: { filterSize: 2, strides: 2, pad: 'valid' } });
+      return tf.engine().makeTensorFromTensorInfo(info as tf.TensorInfo).sum().dataSync()[0];
+    });
+    expect(stock, 'stock 4.22 MaxPoolGrad loses gradient on negative windows').to.not.equal(2 * 3 * 3 * 3);
+  });
+
+  it('Tile, Slice, Sum/Mean over leading axes, Identity and the gather gradient match cpu exactly or within 1e-4', async () => {
+    const x = randomHost([2, 3, 4, 5], 4, 'x');
+    for (const reps of [[1, 1, 1, 1], [2, 1, 3, 1], [1, 2, 1, 2], [3, 2, 2, 1]]) {
+      expect(await compareKernel([x], (t) => tf.tile(t!, reps)), `tile ${reps}`).to.equal(0);
+    }
+    expect(await compareKernel([randomHost([1, 1, 1, 6], 4, 'c')], (t) => tf.tile(t!, [4, 3, 2, 1]))).to.equal(0);
+    for (const [begin, size] of [[[0, 0, 0, 0], [2, 3, 4, 5]], [[1, 0, 0, 0], [1, 3, 4, 5]], [[0, 1, 2, 0], [2, 2, 2, 5]], [[1, 2, 3, 4], [1, 1, 1, 1]], [[0, 0, 1, 1], [2, 3, 3, 3]]]) {
+      expect(await compareKernel([x], (t) => tf.slice(t!, begin!, size!)), `slice ${begin} ${size}`).to.equal(0);
+    }
+    expect(await compareKernel([randomHost([10], 4, 'v')], (t) => tf.slice(t!, 3, 4))).to.equal(0);
+    for (const axis of [0, [0, 1], [0, 1, 2], [0, 1, 2, 3], [1, 2], -1]) {
+      for (const keep of [false, true]) {
+        expect(await compareKernel([x], (t) => [tf.sum(t!, axis, keep), tf.mean(t!, axis, keep)]), `reduce ${axis} ${keep}`).to.be.at.most(TOL);
+      }
+    }
+    expect(await compareKernel([x], (t) => tf.add(tf.clone(t!), 1))).to.equal(0);
+    const table = randomHost([7, 4], 5, 't');
+    const err = await compareKernel([table], (t) => tf.grad((u) => tf.sum(tf.square(tf.gather(u, tf.tensor1d([0, 3, 3, 6, 1], 'int32')))))(t!));
+    expect(err).to.be.at.most(TOL);
+    const seg = await compareKernel([randomHost([6, 3], 6, 's')], (t) => tf.unsortedSegmentSum(t!, tf.tensor1d([2, 0, 2, 1, 0, 4], 'int32'), 5));
+    expect(seg).to.be.at.most(TOL);
+  });
+
+  it('Identity is a refcount bump: cloning does not copy, disposing the clone keeps the source', async () => {
+    const [before] = await runOn('wasm', [], () => tf.scalar(0));
+    expect(before).to.not.equal(undefined);
+    const a = tf.tensor1d([1, 2, 3]);
+    const bytes = tf.memory().numBytes;
+    const b = tf.clone(a);
+    expect(tf.memory().numBytes - bytes).to.be.at.most(12);
+    b.dispose();
+    expect(Array.from(a.dataSync())).to.deep.equal([1, 2, 3]);
+    a.dispose();
+  });
+});
