@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512DQ__) && defined(__AVX512VPOPCNTDQ__)
 #include <immintrin.h>
@@ -188,50 +189,61 @@ static void gemm_scalar(const uint64_t *A, uint32_t M, uint32_t ab, const uint64
 }
 
 #if RQ_SIMD
-#define RB 4 /* output pixels per register block: the weight vector is loaded once for 4 pixels */
+#define RB 4 /* output pixels per register block: each weight vector load serves 4 pixels */
+
+/* `rows` (1..RB, a compile-time constant after inlining) pixels x 8 output channels. */
+static inline __attribute__((always_inline)) void simd_block(
+    const uint64_t *const *ar, const int64_t (*rowpop)[16], int rows, uint32_t ab, const uint64_t *wblock,
+    uint32_t wb, size_t kw, int unipolar, __m512i *acc) {
+  for (int r = 0; r < rows; r++) acc[r] = _mm512_setzero_si512();
+  for (uint32_t i = 0; i < wb; i++) {
+    const uint64_t *wi = wblock + (size_t)i * kw * LANES;
+    for (uint32_t j = 0; j < ab; j++) {
+      __m512i t[RB];
+      for (int r = 0; r < rows; r++) t[r] = _mm512_setzero_si512();
+      for (size_t x = 0; x < kw; x++) {
+        __m512i wv = _mm512_loadu_si512((const void *)(wi + x * LANES));
+        for (int r = 0; r < rows; r++)
+          t[r] = _mm512_add_epi64(t[r], _mm512_popcnt_epi64(_mm512_and_si512(wv, _mm512_set1_epi64((long long)ar[r][j * kw + x]))));
+      }
+      __m128i sh = _mm_cvtsi32_si128((int)(i + j));
+      for (int r = 0; r < rows; r++) {
+        __m512i v = t[r];
+        if (unipolar) v = _mm512_sub_epi64(_mm512_slli_epi64(v, 1), _mm512_set1_epi64(rowpop[r][j]));
+        acc[r] = _mm512_add_epi64(acc[r], _mm512_sll_epi64(v, sh));
+      }
+    }
+  }
+}
+
 static void gemm_simd(const uint64_t *A, uint32_t M, uint32_t ab, const uint64_t *W, uint32_t N, uint32_t wb,
                       size_t kw, int unipolar, double *out) {
   size_t nblocks = (N + LANES - 1) / LANES;
   int64_t rowpop[RB][16];
-  uint32_t m0 = 0;
-  for (; m0 < M; m0 += RB) {
-    uint32_t rb = M - m0 < RB ? M - m0 : RB;
+  for (uint32_t m0 = 0; m0 < M; m0 += RB) {
+    int rows = M - m0 < RB ? (int)(M - m0) : RB;
     const uint64_t *ar[RB];
-    for (uint32_t r = 0; r < RB; r++) ar[r] = A + (size_t)(m0 + (r < rb ? r : 0)) * ab * kw;
-    if (unipolar)
-      for (uint32_t r = 0; r < RB; r++)
-        for (uint32_t j = 0; j < ab; j++) {
-          int64_t p = 0;
-          for (size_t x = 0; x < kw; x++) p += __builtin_popcountll(ar[r][j * kw + x]);
-          rowpop[r][j] = p;
-        }
+    for (int r = 0; r < rows; r++) {
+      ar[r] = A + (size_t)(m0 + r) * ab * kw;
+      for (uint32_t j = 0; j < ab && unipolar; j++) {
+        int64_t p = 0;
+        for (size_t x = 0; x < kw; x++) p += __builtin_popcountll(ar[r][j * kw + x]);
+        rowpop[r][j] = p;
+      }
+    }
     for (size_t nb = 0; nb < nblocks; nb++) {
       __m512i acc[RB];
-      for (int r = 0; r < RB; r++) acc[r] = _mm512_setzero_si512();
-      for (uint32_t i = 0; i < wb; i++) {
-        const uint64_t *wi = W + (nb * wb + i) * kw * LANES;
-        for (uint32_t j = 0; j < ab; j++) {
-          __m512i t0 = _mm512_setzero_si512(), t1 = t0, t2 = t0, t3 = t0;
-          const uint64_t *a0 = ar[0] + j * kw, *a1 = ar[1] + j * kw, *a2 = ar[2] + j * kw, *a3 = ar[3] + j * kw;
-          for (size_t x = 0; x < kw; x++) {
-            __m512i wv = _mm512_loadu_si512((const void *)(wi + x * LANES));
-            t0 = _mm512_add_epi64(t0, _mm512_popcnt_epi64(_mm512_and_si512(wv, _mm512_set1_epi64((long long)a0[x]))));
-            t1 = _mm512_add_epi64(t1, _mm512_popcnt_epi64(_mm512_and_si512(wv, _mm512_set1_epi64((long long)a1[x]))));
-            t2 = _mm512_add_epi64(t2, _mm512_popcnt_epi64(_mm512_and_si512(wv, _mm512_set1_epi64((long long)a2[x]))));
-            t3 = _mm512_add_epi64(t3, _mm512_popcnt_epi64(_mm512_and_si512(wv, _mm512_set1_epi64((long long)a3[x]))));
-          }
-          __m128i sh = _mm_cvtsi32_si128((int)(i + j));
-          __m512i t[RB] = {t0, t1, t2, t3};
-          for (int r = 0; r < RB; r++) {
-            __m512i v = t[r];
-            if (unipolar) v = _mm512_sub_epi64(_mm512_slli_epi64(v, 1), _mm512_set1_epi64(rowpop[r][j]));
-            acc[r] = _mm512_add_epi64(acc[r], _mm512_sll_epi64(v, sh));
-          }
-        }
+      const uint64_t *wblock = W + nb * wb * kw * LANES;
+      /* Full blocks take the 4-row path; the remainder (and 1-row dense layers) its own size. */
+      switch (rows) {
+        case 4: simd_block(ar, (const int64_t (*)[16])rowpop, 4, ab, wblock, wb, kw, unipolar, acc); break;
+        case 3: simd_block(ar, (const int64_t (*)[16])rowpop, 3, ab, wblock, wb, kw, unipolar, acc); break;
+        case 2: simd_block(ar, (const int64_t (*)[16])rowpop, 2, ab, wblock, wb, kw, unipolar, acc); break;
+        default: simd_block(ar, (const int64_t (*)[16])rowpop, 1, ab, wblock, wb, kw, unipolar, acc); break;
       }
       uint32_t lanes = N - nb * LANES < LANES ? (uint32_t)(N - nb * LANES) : LANES;
       __mmask8 mask = (__mmask8)((1u << lanes) - 1u);
-      for (uint32_t r = 0; r < rb; r++)
+      for (int r = 0; r < rows; r++)
         _mm512_mask_storeu_pd(out + (size_t)(m0 + r) * N + nb * LANES, mask, _mm512_cvtepi64_pd(acc[r]));
     }
   }
@@ -262,6 +274,47 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* alignedU64(length): a zeroed BigUint64Array on 64-byte aligned memory. Packed operands are read
+ * with 64-byte vector loads; on a misaligned buffer every load splits two cache lines, which made
+ * timings depend on where the allocator happened to put each buffer. */
+static void free_aligned(napi_env env, void *data, void *hint) {
+  (void)env; (void)hint;
+  free(data);
+}
+static napi_value aligned_u64(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value a[1], ab, out;
+  napi_get_cb_info(env, info, &argc, a, NULL, NULL);
+  uint32_t n;
+  if (argc < 1 || !get_u32(env, a[0], &n)) return NULL;
+  size_t bytes = ((size_t)n * 8 + 63) / 64 * 64;
+  if (bytes == 0) bytes = 64;
+  void *p = aligned_alloc(64, bytes);
+  if (p == NULL) { fail(env, "alignedU64: out of memory"); return NULL; }
+  memset(p, 0, bytes);
+  if (napi_create_external_arraybuffer(env, p, (size_t)n * 8, free_aligned, NULL, &ab) != napi_ok) {
+    free(p);
+    fail(env, "alignedU64: external buffers are not supported by this Node build");
+    return NULL;
+  }
+  napi_create_typedarray(env, napi_biguint64_array, n, ab, 0, &out);
+  return out;
+}
+
+/* threadCpuMs(): CPU time of the calling thread; unlike wall time it does not count time the
+ * thread spends preempted, which dominates timings on a machine shared with other processes. */
+static napi_value thread_cpu_ms(napi_env env, napi_callback_info info) {
+  (void)info;
+  struct timespec ts;
+  napi_value out;
+  double ms = -1;
+#if defined(CLOCK_THREAD_CPUTIME_ID)
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0) ms = (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+#endif
+  napi_create_double(env, ms, &out);
+  return out;
+}
+
 static napi_value features(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value obj, isa, simd, word;
@@ -281,6 +334,8 @@ static napi_value init(napi_env env, napi_value exports) {
     {"packConv", NULL, pack_conv, NULL, NULL, NULL, napi_default, NULL},
     {"packWeights", NULL, pack_weights, NULL, NULL, NULL, napi_default, NULL},
     {"gemm", NULL, gemm, NULL, NULL, NULL, napi_default, NULL},
+    {"alignedU64", NULL, aligned_u64, NULL, NULL, NULL, napi_default, NULL},
+    {"threadCpuMs", NULL, thread_cpu_ms, NULL, NULL, NULL, napi_default, NULL},
     {"features", NULL, features, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

@@ -5,7 +5,7 @@
 // `bit-serial-cpu` target falls back to its analytic model.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,16 @@ export function addonPath() {
   return join(root, 'node_modules', '.cache', 'releq-bitserial', tag, 'bitserial.node');
 }
 
+/** Removes builds of older sources (or other CPUs) beside this one: they would only pile up. */
+function pruneOtherBuilds(out) {
+  const keep = dirname(out);
+  const parent = dirname(keep);
+  for (const name of readdirSync(parent)) {
+    const dir = join(parent, name);
+    if (dir !== keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function compilers() {
   const list = [process.env.CC, 'cc', 'gcc', 'clang'].filter((c) => typeof c === 'string' && c.length > 0);
   return [...new Set(list)];
@@ -52,7 +62,7 @@ export function buildKernel({ force = false, quiet = false } = {}) {
   if (headers === null) return { ok: false, reason: "Node's C headers (node_api.h) were not found" };
   mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.tmp-${process.pid}`;
-  const base = ['-O3', '-std=c11', '-shared', '-fPIC', '-DNODE_GYP_MODULE_NAME=bitserial', `-I${headers}`];
+  const base = ['-O3', '-std=gnu11', '-shared', '-fPIC', '-DNODE_GYP_MODULE_NAME=bitserial', `-I${headers}`];
   if (process.platform === 'darwin') base.push('-undefined', 'dynamic_lookup');
   const errors = [];
   for (const cc of compilers()) {
@@ -61,6 +71,7 @@ export function buildKernel({ force = false, quiet = false } = {}) {
       try {
         execFileSync(cc, [...base, ...arch, source, '-o', tmp], { stdio: ['ignore', 'ignore', 'pipe'] });
         renameSync(tmp, out);
+        pruneOtherBuilds(out);
         if (!quiet) process.stderr.write(`releq: built the bit-serial kernel with ${cc} ${arch.join(' ')} -> ${out}\n`);
         return { ok: true, path: out, built: true };
       } catch (err) {

@@ -21,7 +21,15 @@ export interface ImagenetOptions extends SplitOptions {
   readonly size: number;
   readonly cropFraction: number;
   readonly testFraction: number;
+  readonly normalization: 'inception' | 'torchvision' | 'dataset';
 }
+
+/** Per-channel statistics that pretrained ImageNet weights expect (of pixel / 255). */
+const NORMALIZATION = {
+  // Keras MobileNet / Inception: pixel / 127.5 - 1, i.e. [-1, 1].
+  inception: { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] },
+  torchvision: { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+} as const;
 
 /** Files of one part: `file label` lines when a labels file is given, else class-per-folder. */
 function listPart(root: string, dir: string, labels: string | null): LabelledFile[] {
@@ -63,8 +71,12 @@ export const imagenetPlugin = definePlugin<'dataset', ImagenetOptions>({
         description: 'Central crop, as a share of the shorter side, taken before resizing (0.875 is the usual evaluation crop).',
       },
       testFraction: {
-        type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.5,
-        description: 'Without a training folder: the share of the labelled images kept as the test split.',
+        type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.5,
+        description: 'Without a training folder: the share of the labelled images kept as the test split (1 = all: measuring pretrained weights only).',
+      },
+      normalization: {
+        enum: ['inception', 'torchvision', 'dataset'], default: 'inception',
+        description: 'Input scaling: inception = [-1, 1] (Keras MobileNet weights), torchvision = ImageNet mean/std, dataset = computed from the training split.',
       },
       ...splitOptionsSchema,
     },
@@ -102,6 +114,7 @@ export const imagenetPlugin = definePlugin<'dataset', ImagenetOptions>({
           test: limitImages(test, options.testLimit, pixels, seed),
           validationFraction: options.validationFraction,
           splitSeed: seed,
+          ...(options.normalization === 'dataset' ? {} : { normalization: NORMALIZATION[options.normalization] }),
           source: { root, train: options.train, test: options.test, size: options.size, crop: options.cropFraction, testFraction: options.testFraction, trainLimit: options.trainLimit, testLimit: options.testLimit },
         });
       }),

@@ -66,7 +66,7 @@ function concat(parts: readonly ImageSplit[]): ImageSplit {
   return { images, labels, count };
 }
 
-export const svhnPlugin = definePlugin<'dataset', SvhnOptions>({
+export const svhnDatasetPlugin = definePlugin<'dataset', SvhnOptions>({
   kind: 'dataset',
   name: 'svhn',
   description: 'SVHN cropped digits, 32x32x3, 10 classes (official MATLAB level-5 .mat files)',

@@ -28,7 +28,7 @@ export const bitSerialCpuPlugin = definePlugin<'hardware', BitSerialCpuOptions>(
       activationBits: activationBitsOption,
       repetitions: {
         type: 'integer', minimum: 1, maximum: 100, default: 5,
-        description: 'Timed samples per (layer shape, bits); the median is kept',
+        description: 'Timed samples per (layer shape, bits); the fastest is kept (other load only adds time)',
       },
       weights: {
         type: 'string', enum: ['unipolar', 'unsigned'], default: 'unipolar',

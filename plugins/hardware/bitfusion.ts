@@ -11,6 +11,7 @@ export interface BitFusionOptions {
   readonly brickPj: number;
   readonly sramPjPerBit: number;
   readonly dramPjPerBit: number;
+  readonly activationsOffChip: boolean;
 }
 
 export const bitFusionPlugin = definePlugin<'hardware', BitFusionOptions>({

@@ -11,6 +11,7 @@ export interface LoomOptions {
   readonly bitOpPj: number;
   readonly sramPjPerBit: number;
   readonly dramPjPerBit: number;
+  readonly activationsOffChip: boolean;
 }
 
 export const loomPlugin = definePlugin<'hardware', LoomOptions>({

@@ -10,6 +10,7 @@ export interface StripesOptions extends StripesGeometry {
   readonly stepPj: number;
   readonly sramPjPerBit: number;
   readonly dramPjPerBit: number;
+  readonly activationsOffChip: boolean;
 }
 
 const count = (def: number, description: string) => ({ type: 'integer', minimum: 1, default: def, description }) as const;

@@ -6,6 +6,8 @@ import { checkBits, dorefaQuantize, uniformActivationQuantize } from '../../src/
 import { activationClipSchema } from './activation-options.js';
 
 export interface DorefaOptions {
+  /** 'unit': w_q in [-1, 1] as in the paper; 'weight-max': w_q * max|w| (keeps the layer's scale). */
+  readonly scale: 'unit' | 'weight-max';
   readonly activationClip: number;
 }
 
@@ -17,7 +19,7 @@ export class DorefaQuantizer implements Quantizer {
   quantizeWeights(weights: Tensor, bits: number): Tensor {
     checkBits(bits, 'dorefa quantizer');
     if (bits === FULL_PRECISION_BITS) return weights;
-    return dorefaQuantize(weights, bits);
+    return dorefaQuantize(weights, bits, this.options.scale === 'weight-max');
   }
 
   quantizeActivations(activations: Tensor, bits: number): Tensor {
@@ -34,7 +36,16 @@ export const dorefaPlugin = definePlugin<'quantizer', DorefaOptions>({
   optionsSchema: {
     type: 'object',
     additionalProperties: false,
-    properties: { activationClip: activationClipSchema },
+    properties: {
+      scale: {
+        type: 'string',
+        enum: ['unit', 'weight-max'],
+        default: 'unit',
+        description: '"unit": quantized weights span [-1, 1] whatever the layer\'s weight scale (the DoReFa formula; '
+          + 'deep networks without batch norm can then diverge); "weight-max": multiply them by max|w| (a variant).',
+      },
+      activationClip: activationClipSchema,
+    },
   },
   create: (options) => new DorefaQuantizer(options),
 });

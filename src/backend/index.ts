@@ -16,6 +16,9 @@ export interface BackendOptions {
   readonly fusedBatchNorm?: boolean;
 }
 
+/** The threaded-SIMD build's pthread pool size (PTHREAD_POOL_SIZE in tfjs-backend-wasm 4.22). */
+const MAX_WASM_THREADS = 8;
+
 let started: { choice: BackendChoice; promise: Promise<BackendInfo> } | undefined;
 
 /**
@@ -68,16 +71,19 @@ async function start(choice: BackendChoice, options: BackendOptions): Promise<Ba
       await startNative('tensorflow');
       return { name: 'tensorflow', threads: cores, tfjsVersion };
     } catch (error) {
-      if (!ReleqError.is(error) || !error.message.includes('could not be loaded')) throw error;
+      // auto: any native failure (not installed, built for another Node, ...) falls back to wasm.
+      if (!ReleqError.is(error)) throw error;
     }
   }
   if (choice === 'cpu') {
     await setBackendOrThrow('cpu');
     return { name: 'cpu', threads: 1, tfjsVersion };
   }
-  const threads = options.threads === undefined || options.threads === 'auto' ? cores : options.threads;
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new ReleqError('backend', `threads must be a positive integer or 'auto' (got ${String(options.threads)})`);
+  const threads = options.threads === undefined || options.threads === 'auto' ? Math.min(cores, MAX_WASM_THREADS) : options.threads;
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS) {
+    throw new ReleqError('backend', `wasm threads must be an integer in 1..${MAX_WASM_THREADS} or 'auto' (got ${String(options.threads)})`, {
+      hint: `the threaded wasm build preloads ${MAX_WASM_THREADS} pthread workers; more would have to start while the main thread blocks. For more cores use a worker pool`,
+    });
   }
   return { name: 'wasm', threads: await startWasm(threads), tfjsVersion };
 }

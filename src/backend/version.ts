@@ -12,8 +12,8 @@ export function tfjsVersions(): Record<string, string> {
 }
 
 /** Refuses any tfjs package other than the pinned version: the kernels use its internals. */
-export function assertPinnedTfjs(): string {
-  const wrong = Object.entries(tfjsVersions()).filter(([, version]) => version !== TFJS_PINNED_VERSION);
+export function assertPinnedTfjs(versions: Record<string, string> = tfjsVersions()): string {
+  const wrong = Object.entries(versions).filter(([, version]) => version !== TFJS_PINNED_VERSION);
   if (wrong.length > 0) {
     const list = wrong.map(([name, version]) => `@tensorflow/${name}@${version}`).join(', ');
     throw new ReleqError('backend', `tfjs version mismatch: ${list}; src/backend was checked against ${TFJS_PINNED_VERSION} only`, {

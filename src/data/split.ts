@@ -46,3 +46,10 @@ export function channelStats(split: ImageSplit, channels: number): { mean: numbe
   });
   return { mean, std };
 }
+
+/** `limit` images evenly strided over the split (class-per-folder data is stored class after class). */
+export function strided(split: ImageSplit, limit: number | null): ImageSplit {
+  if (limit === null || limit >= split.count) return split;
+  const indices = Array.from({ length: limit }, (_, i) => Math.floor((i * split.count) / limit));
+  return subset(split, indices, split.images.length / split.count);
+}

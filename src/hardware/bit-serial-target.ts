@@ -2,7 +2,7 @@ import type { CostReport, HardwareTarget, LayerPrecision } from '../registry/con
 import type { LayerInfo } from '../registry/contracts/layer-table.js';
 import type { Logger } from '../services/logger.js';
 import type { Rng } from '../services/rng.js';
-import { prepareLayer, timeRuns, type WeightEncoding } from './kernel/layer-runner.js';
+import { bestClock, prepareLayer, timeRuns, type WeightEncoding } from './kernel/layer-runner.js';
 import { type KernelLoad, loadKernel } from './kernel/native-kernel.js';
 import { gemmGeometry, shapeKey } from './layer-geometry.js';
 import { bitSerialWordOps } from './models/bit-serial-analytic.js';
@@ -20,7 +20,7 @@ export interface BitSerialCpuSettings {
   readonly cacheDir: string;
 }
 
-export const MEASURED_UNITS = { latency: 'ms (measured, 1 core)', energy: null } as const;
+export const MEASURED_UNITS = { latency: 'ms', energy: null } as const;
 export const ANALYTIC_UNITS = { latency: 'word-ops (analytic)', energy: null } as const;
 
 /**
@@ -54,7 +54,9 @@ export class BitSerialCpuTarget implements HardwareTarget {
     const kernel = load.kernel;
     this.cache ??= TimingCache.inDir(this.settings.cacheDir);
     const cache = this.cache;
-    const variant = `${this.settings.weights}/${this.settings.simd && kernel.simd ? kernel.isa : 'scalar-popcnt'}`;
+    const clock = bestClock(kernel);
+    const isa = this.settings.simd && kernel.simd ? kernel.isa : 'scalar-popcnt';
+    const variant = `${this.settings.weights}/${isa}/${clock.name}/${kernel.build}`;
     let measured = 0;
     const report = await buildReport('bit-serial-cpu', MEASURED_UNITS, layers, precision, (layer, p) => {
       const { w, a } = runBits(p, this.settings.activationBits);
@@ -64,7 +66,7 @@ export class BitSerialCpuTarget implements HardwareTarget {
         const prepared = prepareLayer(kernel, gemmGeometry(layer), {
           wBits: w, aBits: a, encoding: this.settings.weights, simd: this.settings.simd,
         }, this.rng);
-        entry = cache.set(key, timeRuns(prepared.run, this.settings.repetitions), this.settings.repetitions);
+        entry = cache.set(key, timeRuns(prepared.run, this.settings.repetitions, 2, clock.clock), this.settings.repetitions);
         measured++;
       }
       return { latency: entry.ms, energy: null };

@@ -18,6 +18,10 @@ export const memoryEnergyOptions = {
     type: 'number', minimum: 0, default: 20,
     description: 'pJ per bit moved off chip (640 pJ per 32-bit DRAM access, Horowitz 2014); 0 = all on chip',
   },
+  activationsOffChip: {
+    type: 'boolean', default: false,
+    description: 'Charge DRAM for input/output activations too (default: they stay in on-chip buffers, batch 1)',
+  },
 } as const;
 
 export const frequencyOption = (defaultMhz: number, source: string) => ({

@@ -10,7 +10,7 @@ export function machineId(): string {
 }
 
 export interface TimingEntry {
-  /** Median milliseconds per image (activation packing + bit-serial GEMM). */
+  /** Fastest sample's milliseconds per image (activation packing + bit-serial GEMM). */
   readonly ms: number;
   readonly repetitions: number;
   /** 1-minute load average when measured: timings taken on a busy machine are noisier. */

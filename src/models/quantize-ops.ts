@@ -20,12 +20,6 @@ export function checkBits(bits: number, what: string): void {
 
 type UnaryOp = (x: tf.Tensor) => tf.Tensor;
 
-/** round(x) forward, identity backward (the straight-through estimator of DoReFa/Distiller). */
-export const roundSte: UnaryOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => ({
-  value: tf.round(args[0] as tf.Tensor),
-  gradFunc: (dy: tf.Tensor) => dy,
-})) as UnaryOp;
-
 /**
  * A straight-through op: `forward(x)` in the forward pass; backward passes dy where
  * lo <= x <= hi (inclusive, as the gradient of tf.clipByValue) and 0 elsewhere.
@@ -38,7 +32,10 @@ function clampedSte(x: tf.Tensor, forward: UnaryOp, lo: number, hi: number): tf.
       value: tf.tidy(() => forward(input)),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => {
         const s = saved[0]!;
-        return tf.mul(dy, tf.logicalAnd(tf.greaterEqual(s, lo), tf.lessEqual(s, hi)).cast('float32'));
+        const inside = lo === -hi
+          ? tf.lessEqual(tf.abs(s), hi)
+          : tf.logicalAnd(tf.greaterEqual(s, lo), tf.lessEqual(s, hi));
+        return tf.mul(dy, inside.cast('float32'));
       }),
     };
   }) as UnaryOp;
@@ -69,19 +66,45 @@ export function wrpnBinary(w: tf.Tensor): tf.Tensor {
 
 /**
  * DoReFa: t = tanh(w); t = t / (2 max|t|) + 0.5; q = round(t (2^b - 1)) / (2^b - 1); w_q = 2q - 1.
- * As in Distiller's dorefa_quantize_param, only the rounding is straight-through: the gradient
- * flows through tanh and the max-normalisation by autodiff.
+ * As in Distiller's dorefa_quantize_param, only the rounding is straight-through: the gradient is
+ * that of the unrounded formula, including the path through max|t| (to the element(s) attaining it).
+ * One op with that gradient in closed form: autodiff of the max path costs a broadcast Equal that
+ * is slow on wasm, several times the rest of the quantizer.
+ * `keepScale` (a variant, not the paper's formula) multiplies w_q by max|w|, held constant in the
+ * gradient, so a layer keeps its weight scale instead of jumping to [-1, 1].
  */
-export function dorefaQuantize(w: tf.Tensor, bits: number): tf.Tensor {
+export function dorefaQuantize(w: tf.Tensor, bits: number, keepScale = false): tf.Tensor {
   const levels = 2 ** bits - 1;
-  return tf.tidy(() => {
-    const t = tf.tanh(w);
-    // An all-zero tensor would divide by zero; its quantized value is then 0 (t = 0.5 -> 2q-1 ~ 0).
-    const maxAbs = tf.maximum(tf.max(tf.abs(t)), 1e-12);
-    const u = tf.add(tf.div(t, tf.mul(maxAbs, 2)), 0.5);
-    const q = tf.div(roundSte(tf.mul(u, levels)), levels);
-    return tf.sub(tf.mul(q, 2), 1);
-  });
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const input = args[0] as tf.Tensor;
+    (args[1] as tf.GradSaveFunc)([input]);
+    const value = tf.tidy(() => {
+      const t = tf.tanh(input);
+      // An all-zero tensor would divide by zero; 1e-12 keeps it finite (its levels then sit near 0).
+      const m = tf.maximum(tf.max(tf.abs(t)), 1e-12);
+      // round(n (t/(2m) + 1/2)) * 2/n - 1
+      const k = tf.round(tf.add(tf.mul(t, tf.div(levels / 2, m)), levels / 2));
+      const q = tf.sub(tf.mul(k, 2 / levels), 1);
+      return keepScale ? tf.mul(q, tf.max(tf.abs(input))) : q;
+    });
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => {
+        const t = tf.tanh(saved[0]!);
+        const a = tf.abs(t);
+        const m = tf.maximum(tf.max(a), 1e-12);
+        const dTanh = tf.sub(1, tf.square(t));
+        // d(2u - 1)/dw with u = t/(2m) + 1/2, m held fixed: (1 - t^2) / m
+        const direct = tf.div(tf.mul(dy, dTanh), m);
+        // through m = max|t|: d/dm of sum_k dy_k t_k / m = -sum(dy t) / m^2, times dm/dw_j = sign(t_j)(1 - t_j^2)
+        const atMax = tf.clipByValue(tf.add(tf.sign(tf.sub(a, m)), 1), 0, 1);
+        const viaMax = tf.mul(tf.mul(atMax, tf.mul(tf.sign(t), dTanh)), tf.div(tf.neg(tf.sum(tf.mul(dy, t))), tf.square(m)));
+        const grad = tf.add(direct, viaMax);
+        return keepScale ? tf.mul(grad, tf.max(tf.abs(saved[0]!))) : grad;
+      }),
+    };
+  }) as UnaryOp;
+  return op(w);
 }
 
 /**

@@ -55,6 +55,7 @@ export function createRunContainer(root: Container, experiment: ResolvedExperime
     backend: () => services.backend.ensure(),
     use: <K extends SingleKind>(kind: K) => run.getAsync<PluginInstances[K]>(pluginToken(kind)),
     signal: services.signal,
+    experiment: config,
   };
 
   const create = async <K extends PluginKind>(kind: K, ref: PluginRef): Promise<PluginInstances[K]> => {

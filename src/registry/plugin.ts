@@ -1,6 +1,7 @@
 import type { SchemaObject } from 'ajv';
 import type { Rng } from '../services/rng.js';
 import type { Logger } from '../services/logger.js';
+import type { ExperimentConfig } from '../runner/config/types.js';
 import type {
   Agent, BackendInfo, Dataset, Evaluator, HardwareTarget, Network, Quantizer, Reward, Tracker,
 } from './contracts/index.js';
@@ -48,6 +49,11 @@ export interface PluginContext {
   use<K extends Exclude<PluginKind, 'hardware'>>(kind: K): Promise<PluginInstances[K]>;
   /** Aborted on Ctrl-C: long work should stop at the next safe point. */
   readonly signal: AbortSignal;
+  /**
+   * The resolved experiment, for plugins that rebuild the run's plugins in worker threads (the
+   * finetune evaluator: plugin refs, user plugin modules, backend, workers). Absent in bare contexts.
+   */
+  readonly experiment?: ExperimentConfig;
 }
 
 /**

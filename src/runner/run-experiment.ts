@@ -11,7 +11,7 @@ import { pluginToken, TOKENS } from '../registry/tokens.js';
 import { runSearch, type SearchResult } from '../search/index.js';
 import type { Logger } from '../services/logger.js';
 import { Rng } from '../services/rng.js';
-import { flattenParams } from '../tracking/params.js';
+import { flattenParams } from '../tracking/flatten-params.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { ResolvedExperiment } from './config/resolve.js';
 import { collectEnvironment } from './environment.js';

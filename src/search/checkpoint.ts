@@ -24,6 +24,8 @@ export interface SearchCheckpoint {
   readonly pareto: readonly ParetoPoint[];
   /** Length of episodes.jsonl at this checkpoint; lines after it are dropped on resume. */
   readonly episodesBytes: number;
+  /** State_Accuracy of the starting assignment. */
+  readonly startAccuracy: number;
 }
 
 /** Float64 base64 keeps weights and optimizer slots bit-exact while staying a JSON string. */

@@ -77,12 +77,14 @@ export async function runSearch(input: SearchInput): Promise<SearchResult> {
     await writeCheckpoint(checkpointDir, {
       version: 1, fingerprint: print, episode, wallSeconds: wallSeconds(), rng: input.rng.getState(),
       agent: await agent.save(), cache: [...scorer.cache.entries()], cacheHits: scorer.cacheHits,
-      best: scorer.best, pareto: scorer.pareto.list(), episodesBytes,
+      best: scorer.best, pareto: scorer.pareto.list(), episodesBytes, startAccuracy,
     });
   };
 
-  // State_Accuracy of the starting assignment (all 8 bits), only when the state shows it.
-  const startAccuracy = config.state.features === 8 ? (await scorer.score(env.startBits())).stateAccuracy : 1;
+  // State_Accuracy of the starting assignment (all 8 bits), only when the state shows it; a resume
+  // takes it from the checkpoint so the cache counters continue exactly.
+  const startAccuracy = checkpoint?.startAccuracy
+    ?? (config.state.features === 8 ? (await scorer.score(env.startBits())).stateAccuracy : 1);
 
   const play = async (mode: EpisodeMode, number: number): Promise<EpisodeOutcome> => {
     const outcome = await runEpisode(env, agent, scorer, input.reward, mode, startAccuracy);

@@ -4,7 +4,7 @@
  * newline), metric lines `timestamp value step` with Python float repr, `artifacts/` copies.
  * Layout and rules: ../../docs/tracking.md. One writer per run (as MLflow assumes).
  */
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -26,7 +26,7 @@ const STATUS_NAME: Readonly<Record<number, RunStatus>> = { 1: 'RUNNING', 3: 'FIN
 /** MLflow's `_generate_unique_integer_id`: the last 18 digits of a uuid4, no leading zero. */
 export function generateExperimentId(): string {
   let digits = BigInt(`0x${randomUUID().replaceAll('-', '')}`).toString().slice(-18);
-  while (digits.startsWith('0')) digits = digits.slice(1) + String(Math.floor(Math.random() * 10));
+  while (digits.startsWith('0')) digits = digits.slice(1) + String(randomInt(10));
   return digits;
 }
 
@@ -47,20 +47,32 @@ function subdirs(dir: string): string[] {
 export class MlflowFileStore {
   readonly root: string;
 
-  constructor(root: string, private readonly now: () => number = Date.now) {
+  private readonly now: () => number;
+  private readonly warn: (message: string) => void;
+  private initialised = false;
+
+  constructor(root: string, options: { now?: () => number; warn?: (message: string) => void } = {}) {
+    this.now = options.now ?? Date.now;
+    this.warn = options.warn ?? (() => {});
     this.root = resolve(root);
+  }
+
+  /** As MLflow's FileStore.__init__: a new root gets the Default experiment; .trash always exists. */
+  private ensureRoot(): void {
+    if (this.initialised) return;
     if (existsSync(this.root) && !statSync(this.root).isDirectory()) {
       throw new ReleqError('tracking', `MLflow store ${this.root} is not a folder`, { hint: 'point the tracker uri at a folder' });
     }
-    // As MLflow's FileStore.__init__: a new root gets the Default experiment; .trash always exists.
     if (!existsSync(this.root)) {
       mkdirSync(this.root, { recursive: true });
       this.writeExperiment(DEFAULT_EXPERIMENT_ID, 'Default');
     }
     mkdirSync(join(this.root, '.trash'), { recursive: true });
+    this.initialised = true;
   }
 
   listExperiments(): ExperimentMeta[] {
+    this.ensureRoot();
     const out: ExperimentMeta[] = [];
     for (const id of subdirs(this.root)) {
       if (RESERVED_ROOT.has(id)) continue;
@@ -122,7 +134,7 @@ export class MlflowFileStore {
     mkdirSync(dir, { recursive: true });
     writeAtomic(dir, join(dir, 'meta.yaml'), runMetaYaml(meta, true));
     for (const sub of ['metrics', 'params', 'artifacts']) mkdirSync(join(dir, sub), { recursive: true });
-    const writer = new RunWriter(dir, meta, this.now);
+    const writer = new RunWriter(dir, meta, this.now, this.warn);
     writer.logBatch({ tags: { 'mlflow.runName': request.runName, ...request.tags } });
     return writer;
   }
@@ -130,6 +142,7 @@ export class MlflowFileStore {
   /** Reopens an existing run (resume); it goes back to RUNNING with no end time, as MLflow does. */
   resumeRun(runId: string): RunWriter {
     validateRunId(runId);
+    this.ensureRoot();
     for (const parent of [this.root, join(this.root, '.trash')]) {
       for (const expId of subdirs(parent)) {
         if (RESERVED_ROOT.has(expId)) continue;
@@ -140,7 +153,7 @@ export class MlflowFileStore {
         if (run.lifecycleStage !== 'active') {
           throw new ReleqError('tracking', `The run ${runId} must be in the 'active' state. Current state is ${run.lifecycleStage}.`);
         }
-        const writer = new RunWriter(dir, run, this.now);
+        const writer = new RunWriter(dir, run, this.now, this.warn);
         writer.repairMetrics();
         writer.update('RUNNING', null);
         return writer;

@@ -4,6 +4,7 @@ import type { ImageSplit } from '../registry/contracts/dataset.js';
 import type { Rng } from '../services/rng.js';
 import { makeBatch, type InputSpec } from './batches.js';
 import { crossEntropy, outputsProbabilities } from './loss.js';
+import { makeStepRule } from './optimizer.js';
 
 /** How long and how a model trains: plain data, part of every cache key. */
 export interface TrainConfig {
@@ -16,7 +17,7 @@ export interface TrainConfig {
   readonly optimizer: 'sgd' | 'adam';
   /** SGD momentum (the paper: 0.9). */
   readonly momentum: number;
-  /** L2 weight decay added to the loss gradient as in PyTorch's SGD (the paper: 1e-4). */
+  /** L2 weight decay added to the gradient as in PyTorch's SGD (the paper: 1e-4). */
   readonly weightDecay: number;
   /** 'cosine' anneals the learning rate to 0 over the run; 'constant' keeps it. */
   readonly schedule: 'constant' | 'cosine';
@@ -40,11 +41,6 @@ export function stepsFor(config: TrainConfig, count: number): number {
   return Math.ceil((config.epochs * count) / config.batchSize);
 }
 
-function makeOptimizer(config: TrainConfig): tf.Optimizer {
-  if (config.optimizer === 'adam') return tf.train.adam(config.learningRate);
-  return tf.train.momentum(config.learningRate, config.momentum);
-}
-
 /**
  * Minibatch training on `data`. The order of images comes from `rng` (a new permutation per
  * epoch), so the same stream gives the same run. Optimizer slots are created here and disposed
@@ -66,7 +62,7 @@ export async function trainModel(
   const batch = Math.min(config.batchSize, data.count);
   const probabilities = outputsProbabilities(model);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const optimizer = makeOptimizer(config);
+  const rule = makeStepRule(config, vars);
   const order = Int32Array.from({ length: data.count }, (_, i) => i);
   let cursor = data.count; // forces a shuffle before the first batch
   const tail = Math.max(1, Math.ceil(steps / 10));
@@ -79,34 +75,31 @@ export async function trainModel(
         shuffleInPlace(order, rng);
         cursor = 0;
       }
-      if (config.schedule === 'cosine') {
-        (optimizer as unknown as { learningRate: number }).learningRate = 0.5 * config.learningRate * (1 + Math.cos((Math.PI * step) / steps));
-      }
+      const lr = config.schedule === 'cosine'
+        ? 0.5 * config.learningRate * (1 + Math.cos((Math.PI * step) / steps))
+        : config.learningRate;
       const { x, y } = makeBatch(data, order, cursor, cursor + batch, spec);
       cursor += batch;
-      const cost = optimizer.minimize(() => tf.tidy(() => {
+      const { value: cost, grads } = tf.variableGrads(() => tf.tidy(() => {
         const out = model.apply(x, { training: true }) as tf.Tensor;
-        let loss = crossEntropy(out, y, numClasses, probabilities);
-        if (config.weightDecay > 0) {
-          const l2 = tf.addN(vars.map((v) => tf.sum(tf.square(v))));
-          loss = tf.add(loss, tf.mul(l2, 0.5 * config.weightDecay));
-        }
-        return loss as tf.Scalar;
-      }), true, vars);
+        return crossEntropy(out, y, numClasses, probabilities);
+      }), vars);
+      rule.apply(vars.map((v) => grads[v.name]!), lr);
+      tf.dispose(Object.values(grads));
       tf.dispose([x, y]);
       const isTail = step >= steps - tail;
-      if (cost !== null && (isTail || step % every === 0 || step === steps - 1)) {
+      if ((isTail || step % every === 0 || step === steps - 1)) {
         const loss = (await cost.data())[0]!;
         if (!Number.isFinite(loss)) throw new ReleqError('internal', `training diverged (loss ${loss} at step ${step + 1})`, { hint: 'lower the learning rate' });
         if (isTail) tailLoss += loss;
         hooks.onProgress?.({ step: step + 1, steps, loss });
       }
-      cost?.dispose();
+      cost.dispose();
       // Yield to the event loop now and then, so Ctrl-C and progress output get through.
       if (step % 20 === 19) await new Promise((r) => setImmediate(r));
     }
   } finally {
-    optimizer.dispose();
+    rule.dispose();
   }
   return { steps, finalLoss: tailLoss / tail, seconds: (performance.now() - started) / 1000 };
 }

@@ -33,18 +33,20 @@ describe('wasm replacement kernels vs cpu', function () {
   it('matMul stale-packing bug: stock kernel reuses a packing after a reshape; ours does not', async () => {
     const values = Float32Array.from({ length: 6 }, (_, i) => i + 1);
     const run = (useStock: boolean): number[] => tf.tidy(() => {
-      const w = tf.tensor2d(values, [2, 3]);
+      // Packed first as [K=3,N=2], then used as [2,3]: the stale packing writes only 2 of the 3
+      // outputs (shapes chosen so the stock kernel never writes past its output buffer).
+      const w = tf.tensor2d(values, [3, 2]);
       const call = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => {
         if (!useStock) return tf.matMul(a, b);
         const info = stockWasmKernel('BatchMatMul')!({ inputs: { a: a.reshape([1, ...a.shape]), b: b.reshape([1, ...b.shape]) }, backend: tf.backend(), attrs: { transposeA: false, transposeB: false } });
         return tf.engine().makeTensorFromTensorInfo(info as tf.TensorInfo);
       };
-      call(tf.tensor2d([[1, 1]]), w).dataSync();
-      return Array.from(call(tf.tensor2d([[1, 1, 1]]), tf.reshape(w, [3, 2])).dataSync());
+      call(tf.tensor2d([[1, 1, 1]]), w).dataSync();
+      return Array.from(call(tf.tensor2d([[1, 1]]), tf.reshape(w, [2, 3])).dataSync());
     });
-    // [1,1,1] x [[1,2],[3,4],[5,6]] = [9, 12]
-    expect(run(false)).to.deep.equal([9, 12]);
-    expect(run(true), 'the stock 4.22 kernel is expected to be wrong here').to.not.deep.equal([9, 12]);
+    // [1,1] x [[1,2,3],[4,5,6]] = [5, 7, 9]
+    expect(run(false)).to.deep.equal([5, 7, 9]);
+    expect(run(true), 'the stock 4.22 kernel is expected to be wrong here').to.not.deep.equal([5, 7, 9]);
   });
 
   it('MaxPoolGrad bug: all-negative windows and ties route the gradient like cpu (stock does not)', async () => {
@@ -57,7 +59,7 @@ describe('wasm replacement kernels vs cpu', function () {
       expect(err, `k${k} s${s} ${pad}`).to.equal(0);
     }
     const stock = tf.tidy(() => {
-      const xt = tf.tensor(x.values, x.shape) as tf.Tensor4D;
+      const xt = tf.tensor4d(x.values, x.shape as [number, number, number, number]);
       const y = tf.maxPool(xt, 2, 2, 'valid');
       const info = stockWasmKernel('MaxPoolGrad')!({ inputs: { dy: tf.onesLike(y), input: xt, output: y }, backend: tf.backend(), attrs: { filterSize: 2, strides: 2, pad: 'valid' } });
       return tf.engine().makeTensorFromTensorInfo(info as tf.TensorInfo).sum().dataSync()[0];
@@ -72,7 +74,7 @@ describe('wasm replacement kernels vs cpu', function () {
     }
     expect(await compareKernel([randomHost([1, 1, 1, 6], 4, 'c')], (t) => tf.tile(t!, [4, 3, 2, 1]))).to.equal(0);
     for (const [begin, size] of [[[0, 0, 0, 0], [2, 3, 4, 5]], [[1, 0, 0, 0], [1, 3, 4, 5]], [[0, 1, 2, 0], [2, 2, 2, 5]], [[1, 2, 3, 4], [1, 1, 1, 1]], [[0, 0, 1, 1], [2, 3, 3, 3]]]) {
-      expect(await compareKernel([x], (t) => tf.slice(t!, begin!, size!)), `slice ${begin} ${size}`).to.equal(0);
+      expect(await compareKernel([x], (t) => tf.slice(t!, begin as number[], size as number[])), `slice ${begin} ${size}`).to.equal(0);
     }
     expect(await compareKernel([randomHost([10], 4, 'v')], (t) => tf.slice(t!, 3, 4))).to.equal(0);
     for (const axis of [0, [0, 1], [0, 1, 2], [0, 1, 2, 3], [1, 2], -1]) {
@@ -86,6 +88,28 @@ describe('wasm replacement kernels vs cpu', function () {
     expect(err).to.be.at.most(TOL);
     const seg = await compareKernel([randomHost([6, 3], 6, 's')], (t) => tf.unsortedSegmentSum(t!, tf.tensor1d([2, 0, 2, 1, 0, 4], 'int32'), 5));
     expect(seg).to.be.at.most(TOL);
+  });
+
+  it('Transpose matches cpu exactly: blocked 2-D, batched 2-D, NHWC->CHWN, size-1 axes and fallbacks', async () => {
+    const cases: [number[], number[]][] = [
+      [[64, 130], [1, 0]], [[3, 64, 70], [0, 2, 1]], [[4, 8, 9, 70], [3, 1, 2, 0]], [[70, 1, 90], [2, 1, 0]],
+      [[2, 5, 64, 66], [0, 1, 3, 2]], [[5, 6, 7, 8, 9], [4, 2, 0, 3, 1]], [[6, 7], [1, 0]], [[8, 128, 64], [1, 0, 2]],
+      [[4, 8, 9, 70], [1, 2, 0, 3]], [[16, 16, 33], [2, 0, 1]],
+    ];
+    for (const [i, [shape, perm]] of cases.entries()) {
+      expect(await compareKernel([randomHost(shape, 20 + i, 't')], (t) => tf.transpose(t!, perm)), `${shape} ${perm}`).to.equal(0);
+    }
+  });
+
+  it('OneHot with a float dtype gives 1/0 like cpu (the stock wasm kernel writes int32 bits)', async () => {
+    const ids = randomHost([6], 7, 'ids');
+    const err = await compareKernel([ids], (t) => tf.oneHot(tf.cast(tf.abs(tf.mul(t!, 2)), 'int32'), 5, 1, 0, 'float32'));
+    expect(err).to.equal(0);
+    const stockSum = tf.tidy(() => {
+      const info = stockWasmKernel('OneHot')!({ inputs: { indices: tf.tensor1d([0, 1], 'int32') }, backend: tf.backend(), attrs: { depth: 2, onValue: 1, offValue: 0, dtype: 'float32' } });
+      return tf.engine().makeTensorFromTensorInfo(info as tf.TensorInfo).sum().dataSync()[0]!;
+    });
+    expect(stockSum).to.be.below(1e-30);
   });
 
   it('Identity is a refcount bump: cloning does not copy, disposing the clone keeps the source', async () => {

@@ -83,10 +83,11 @@ describe('data readers', () => {
       for (let i = 0; i < w * h; i++) data.set([r, g, b, 255], i * 4);
       return jpeg.encode({ data, width: w, height: h }, 95).data;
     };
-    for (const [cls, color] of [['cat', [200, 30, 30]], ['airplane', [20, 20, 220]]] as const) {
+    const colors: [string, number, number, number][] = [['cat', 200, 30, 30], ['airplane', 20, 20, 220]];
+    for (const [cls, r, g, b] of colors) {
       mkdirSync(join(root, cls), { recursive: true });
-      writeFileSync(join(root, cls, '0001.jpg'), solid(...color));
-      writeFileSync(join(root, cls, '0000.jpg'), solid(...color));
+      writeFileSync(join(root, cls, '0001.jpg'), solid(r, g, b));
+      writeFileSync(join(root, cls, '0000.jpg'), solid(r, g, b));
     }
     writeFileSync(join(root, 'cat', 'notes.txt'), 'ignored');
     const { files, classes } = listClassFolders(root);

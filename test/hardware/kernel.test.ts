@@ -48,6 +48,16 @@ describe('hardware: bit-serial kernel', function () {
     });
   }
 
+  it('handles every remainder of the 4-row block (1-row dense layers included)', function () {
+    const rng = Rng.stream(5, 'rows');
+    for (const m of [1, 2, 3, 5, 6]) {
+      for (const [wb, ab] of [[1, 8], [3, 5], [8, 8]] as const) {
+        const { got, want } = gemmPair(kernel, rng, m, 17, 200, wb, ab, 'unipolar', kernel.simd);
+        expect(Array.from(got), `m${m} w${wb} a${ab}`).to.deep.equal(Array.from(want));
+      }
+    }
+  });
+
   it('handles 16-bit operands (unquantized layers are costed at 16 bits)', function () {
     const { got, want } = gemmPair(kernel, Rng.stream(3, 'k16'), 5, 9, 70, 16, 16, 'unsigned', kernel.simd);
     expect(Array.from(got)).to.deep.equal(Array.from(want));
@@ -61,8 +71,9 @@ describe('hardware: bit-serial kernel', function () {
     const input = randomCodes(rng, h * w * c, 4);
     const weights = randomCodes(rng, 6 * k, 3);
     const m = outH * outH;
-    const pa = new BigUint64Array(m * 4 * wordsFor(k));
-    const pw = new BigUint64Array(8 * 3 * wordsFor(k));
+    const pa = kernel.alignedU64(m * 4 * wordsFor(k)); // 64-byte aligned, as the timed runs use
+    const pw = kernel.alignedU64(8 * 3 * wordsFor(k));
+    expect(pa.length).to.equal(m * 4 * wordsFor(k));
     kernel.packConv(input, h, w, c, kk, stride, pad, outH, outH, 4, pa);
     kernel.packWeights(weights, 6, k, 3, pw);
     const got = new Float64Array(m * 6);

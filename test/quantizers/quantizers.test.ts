@@ -6,7 +6,7 @@ import { quantizerPlugins } from '../../plugins/quantizers/index.js';
 import { ReleqError } from '../../src/errors.js';
 
 const wrpn = new WrpnQuantizer({ oneBit: 'binary', activationClip: 1 });
-const dorefa = new DorefaQuantizer({ activationClip: 1 });
+const dorefa = new DorefaQuantizer({ scale: 'unit', activationClip: 1 });
 
 function values(t: tf.Tensor): number[] {
   return Array.from(t.dataSync());
@@ -111,6 +111,17 @@ describe('quantizers', () => {
       expect(values(g).some((v) => v !== 0)).to.equal(true);
       tf.dispose([w, weights, g, smooth]);
     });
+  });
+
+  it('dorefa weight-max scale multiplies the levels by max|w| and the gradient by the same constant', () => {
+    const scaled = new DorefaQuantizer({ scale: 'weight-max', activationClip: 1 });
+    const w = tf.tensor1d([-0.05, 0.01, 0.02, 0.04]);
+    closeTo(values(scaled.quantizeWeights(w, 3)), values(tf.mul(dorefa.quantizeWeights(w, 3), 0.05)));
+    const weights = tf.tensor1d([1, 2, -1, 3]);
+    const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(scaled.quantizeWeights(x, 3), weights)))(w);
+    const gUnit = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(dorefa.quantizeWeights(x, 3), weights)))(w);
+    closeTo(values(g), values(gUnit).map((v) => v * 0.05), 1e-5);
+    tf.dispose([w, weights, g, gUnit]);
   });
 
   it('leaves weights and activations untouched at 32 bits (the same tensor)', () => {

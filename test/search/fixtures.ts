@@ -43,12 +43,12 @@ export function syntheticLandscapeJson(layers = 3, choices = [2, 3, 4, 5, 8], sa
   };
 }
 
-export function syntheticLandscape(layers = 3): LandscapeFile {
-  return parseLandscape(syntheticLandscapeJson(layers), 'synthetic.json');
+export function syntheticLandscape(layers = 3, safe = [4, 3, 5]): LandscapeFile {
+  return parseLandscape(syntheticLandscapeJson(layers, [2, 3, 4, 5, 8], safe), 'synthetic.json');
 }
 
-export async function syntheticProblem(layers = 3): Promise<{ evaluator: LandscapeEvaluator; problem: ProblemDescription; logger: MemoryLogger }> {
+export async function syntheticProblem(layers = 3, safe = [4, 3, 5]): Promise<{ evaluator: LandscapeEvaluator; problem: ProblemDescription; logger: MemoryLogger }> {
   const logger = new MemoryLogger();
-  const evaluator = new LandscapeEvaluator(syntheticLandscape(layers), 'nearest', logger);
+  const evaluator = new LandscapeEvaluator(syntheticLandscape(layers, safe), 'nearest', logger);
   return { evaluator, problem: await evaluator.prepare(), logger };
 }

@@ -3,7 +3,9 @@ import { registerCopyKernels } from './copy-kernels.js';
 import { registerDepthwiseBackpropKernels } from './depthwise-backprop.js';
 import { registerMatMulKernels } from './batch-matmul.js';
 import { registerMaxPoolGradKernel } from './max-pool-grad.js';
+import { registerOneHotKernel } from './one-hot.js';
 import { registerReductionKernels } from './reductions.js';
+import { registerTransposeKernel } from './transpose.js';
 import { registerUnsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
 /**
@@ -13,17 +15,19 @@ import { registerUnsortedSegmentSumKernel } from './unsorted-segment-sum.js';
  */
 export function registerWasmTrainingKernels(): void {
   registerCopyKernels();
+  registerTransposeKernel();
   registerReductionKernels();
   registerMatMulKernels();
   registerConv2dBackpropKernels();
   registerDepthwiseBackpropKernels();
   registerUnsortedSegmentSumKernel();
   registerMaxPoolGradKernel();
+  registerOneHotKernel();
 }
 
 /** Kernel names this module registers or replaces on 'wasm' (for logs and tests). */
 export const WASM_TRAINING_KERNELS = [
   'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropInput',
   'DepthwiseConv2dNativeBackpropFilter', 'UnsortedSegmentSum', 'BatchMatMul', '_FusedMatMul',
-  'Tile', 'Slice', 'Sum', 'Mean', 'Identity', 'MaxPoolGrad',
+  'Tile', 'Slice', 'Transpose', 'Sum', 'Mean', 'Identity', 'MaxPoolGrad', 'OneHot',
 ] as const;

@@ -30,9 +30,9 @@ export function randomCodes(rng: Rng, length: number, bits: number): Uint16Array
 export function prepareLayer(kernel: BitSerialKernel, g: GemmGeometry, o: RunnerOptions, rng: Rng): PreparedLayer {
   const kw = wordsFor(g.k);
   const weights = randomCodes(rng, g.n * g.k, o.wBits);
-  const packedW = new BigUint64Array(Math.ceil(g.n / 8) * 8 * o.wBits * kw);
+  const packedW = kernel.alignedU64(Math.ceil(g.n / 8) * 8 * o.wBits * kw);
   kernel.packWeights(weights, g.n, g.k, o.wBits, packedW);
-  const packedA = new BigUint64Array(g.m * o.aBits * kw);
+  const packedA = kernel.alignedU64(g.m * o.aBits * kw);
   const output = new Float64Array(g.m * g.n);
   const simd = o.simd && kernel.simd;
   const unipolar = o.encoding === 'unipolar';
@@ -57,24 +57,37 @@ export function prepareLayer(kernel: BitSerialKernel, g: GemmGeometry, o: Runner
   };
 }
 
+/** A millisecond clock: the kernel's thread CPU clock where it works, else wall time. */
+export type Clock = () => number;
+
+export const wallClock: Clock = () => Number(process.hrtime.bigint()) / 1e6;
+
 /**
- * Median milliseconds of one `run()` over `repetitions` samples; each sample repeats the run
- * until it has lasted at least `minSampleMs`, so sub-millisecond layers are timed reliably.
+ * The thread CPU clock: on a machine shared with other processes, wall time mostly measures
+ * how long the thread waited to be scheduled. Shared caches and SMT siblings still add noise.
  */
-export function timeRuns(run: () => void, repetitions: number, minSampleMs = 2): number {
+export function bestClock(kernel: BitSerialKernel): { clock: Clock; name: 'thread-cpu' | 'wall' } {
+  return kernel.threadCpuMs() >= 0 ? { clock: () => kernel.threadCpuMs(), name: 'thread-cpu' } : { clock: wallClock, name: 'wall' };
+}
+
+/**
+ * Milliseconds of one `run()`: the fastest of `repetitions` samples, each repeating the run until
+ * it has lasted `minSampleMs` so sub-millisecond layers are timed reliably. The minimum, not the
+ * median: other processes on a shared machine only ever add time.
+ */
+export function timeRuns(run: () => void, repetitions: number, minSampleMs = 2, clock: Clock = wallClock): number {
   run(); // warm caches and pages
   const samples: number[] = [];
   for (let r = 0; r < repetitions; r++) {
     let calls = 0;
-    const start = process.hrtime.bigint();
+    const start = clock();
     let elapsed = 0;
     do {
       run();
       calls++;
-      elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+      elapsed = clock() - start;
     } while (elapsed < minSampleMs);
     samples.push(elapsed / calls);
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)]!;
+  return Math.min(...samples);
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { projectRoot } from '../project-root.js';
 
@@ -10,12 +10,18 @@ export interface BitSerialKernel {
   /** True when the AVX-512 path is compiled in; `gemm(..., simd=false, ...)` always works. */
   readonly simd: boolean;
   readonly wordBits: number;
+  /** Hash of the kernel's source and build machine: timings from another revision are not reused. */
+  readonly build: string;
   packRows(src: Uint16Array, rows: number, k: number, bits: number, out: BigUint64Array): void;
   packConv(
     src: Uint16Array, h: number, w: number, c: number, k: number, stride: number, pad: number,
     outH: number, outW: number, bits: number, out: BigUint64Array,
   ): void;
   packWeights(src: Uint16Array, n: number, k: number, bits: number, out: BigUint64Array): void;
+  /** A zeroed BigUint64Array on 64-byte aligned memory (packed operands are read with 64-byte loads). */
+  alignedU64(length: number): BigUint64Array;
+  /** CPU milliseconds of the calling thread (excludes time preempted by other processes); -1 if unsupported. */
+  threadCpuMs(): number;
   gemm(
     a: BigUint64Array, m: number, aBits: number, w: BigUint64Array, n: number, wBits: number, k: number,
     unipolar: boolean, simd: boolean, out: Float64Array,
@@ -30,6 +36,8 @@ interface RawAddon {
   packConv: BitSerialKernel['packConv'];
   packWeights: BitSerialKernel['packWeights'];
   gemm: BitSerialKernel['gemm'];
+  threadCpuMs: BitSerialKernel['threadCpuMs'];
+  alignedU64: BitSerialKernel['alignedU64'];
 }
 
 interface BuildModule {
@@ -59,8 +67,9 @@ async function loadOnce(): Promise<KernelLoad> {
     const raw = createRequire(import.meta.url)(result.path) as RawAddon;
     const f = raw.features();
     const kernel: BitSerialKernel = {
-      isa: f.isa, simd: f.simd, wordBits: f.wordBits,
+      isa: f.isa, simd: f.simd, wordBits: f.wordBits, build: basename(dirname(result.path)),
       packRows: raw.packRows, packConv: raw.packConv, packWeights: raw.packWeights, gemm: raw.gemm,
+      threadCpuMs: raw.threadCpuMs, alignedU64: raw.alignedU64,
     };
     return { ok: true, kernel };
   } catch (err) {

@@ -4,15 +4,18 @@ import { gemmGeometry } from '../layer-geometry.js';
 /**
  * Analytic models of three precision-scalable accelerators. Each returns a layer's cycles and
  * the number of its own compute operations; energy is then
- *   ops * opPj + (weight bits + activation bits moved) * (sramPjPerBit + dramPjPerBit)
- * with every weight and every input/output activation crossing DRAM and SRAM once per image
- * (batch 1). Defaults and their sources are in docs/hardware.md.
+ *   ops * opPj + weight bits * (sram + dram) + activation bits * (sram [+ dram])
+ * per image (batch 1): every weight comes from DRAM once and is read from SRAM once; input and
+ * output activations stay in on-chip buffers unless `activationsOffChip`. Defaults and their
+ * sources are in docs/hardware.md.
  */
 export interface MemoryEnergy {
   /** Energy per bit read from on-chip SRAM (pJ). */
   readonly sramPjPerBit: number;
   /** Energy per bit moved to/from off-chip DRAM (pJ); 0 models a design that keeps all on chip. */
   readonly dramPjPerBit: number;
+  /** Charge DRAM for every input and output activation too (a design without room on chip). */
+  readonly activationsOffChip: boolean;
 }
 
 export interface ModelCost {
@@ -20,18 +23,20 @@ export interface ModelCost {
   readonly ops: number;
 }
 
-/** Bits of weights and input + output activations a layer moves for one image. */
-export function bitsMoved(layer: LayerInfo, w: number, a: number): number {
+/** Bits of weights and of input + output activations a layer moves for one image. */
+export function bitsMoved(layer: LayerInfo, w: number, a: number): { weights: number; activations: number } {
   const inputs = layer.kind === 'dense' ? layer.inChannels : layer.inSpatial * layer.inSpatial * layer.inChannels;
   const outputs = layer.kind === 'dense' ? layer.outChannels : layer.outSpatial * layer.outSpatial * layer.outChannels;
-  return layer.params * w + (inputs + outputs) * a;
+  return { weights: layer.params * w, activations: (inputs + outputs) * a };
 }
 
 /** Latency in microseconds and energy in microjoules of one layer. */
 export function latencyEnergy(
   layer: LayerInfo, cost: ModelCost, w: number, a: number, frequencyMhz: number, opPj: number, mem: MemoryEnergy,
 ): { latency: number; energy: number } {
-  const pj = cost.ops * opPj + bitsMoved(layer, w, a) * (mem.sramPjPerBit + mem.dramPjPerBit);
+  const bits = bitsMoved(layer, w, a);
+  const pj = cost.ops * opPj + bits.weights * (mem.sramPjPerBit + mem.dramPjPerBit) +
+    bits.activations * (mem.sramPjPerBit + (mem.activationsOffChip ? mem.dramPjPerBit : 0));
   return { latency: cost.cycles / frequencyMhz, energy: pj * 1e-6 };
 }
 

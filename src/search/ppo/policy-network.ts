@@ -57,8 +57,9 @@ export class PolicyNetwork {
     const limit = gain * Math.sqrt(6 / (fanIn + fanOut));
     const w = new Float32Array(fanIn * fanOut);
     for (let i = 0; i < w.length; i++) w[i] = (2 * rng.next() - 1) * limit;
-    this.variables.set(`${name}/kernel`, tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true, `${name}/kernel`));
-    this.variables.set(`${name}/bias`, tf.variable(tf.zeros([fanOut]), true, `${name}/bias`));
+    // tidy disposes the initial values; variables survive it. Names are left to tfjs (unique per process).
+    this.variables.set(`${name}/kernel`, tf.tidy(() => tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true)));
+    this.variables.set(`${name}/bias`, tf.tidy(() => tf.variable(tf.zeros([fanOut]), true)));
   }
 
   private v(name: string): tf.Variable {

@@ -1,0 +1,2 @@
+export { WorkerPool, abortOnSignals, resolveWorkerModule, type WorkerPoolOptions, type WorkerTask } from './pool.js';
+export { transferablesIn, type WorkerTaskContext, type WorkerTaskFunction } from './protocol.js';
