@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { bestClock, prepareLayer } from '../src/hardware/kernel/layer-runner.js';
 import { loadKernel } from '../src/hardware/kernel/native-kernel.js';
 import { gemmGeometry, shapeKey } from '../src/hardware/layer-geometry.js';
-import { projectRoot } from '../src/hardware/project-root.js';
+import { projectRoot } from '../src/util/project-root.js';
 import { machineId } from '../src/hardware/timing-cache.js';
 import type { LayerInfo } from '../src/registry/contracts/layer-table.js';
 import { Rng } from '../src/services/rng.js';

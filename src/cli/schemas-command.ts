@@ -1,25 +1,40 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { createBuiltinRegistry } from '../../plugins/index.js';
+import { PLUGIN_KINDS } from '../registry/plugin.js';
 import { buildEditorSchema } from '../runner/config/editor-schema.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { projectRoot } from '../util/project-root.js';
 
 /** The committed schemas folder of the package. */
-export const SCHEMAS_DIR = fileURLToPath(new URL('../../../schemas/', import.meta.url));
+export const SCHEMAS_DIR = join(projectRoot(), 'schemas');
 
-export function editorSchemaText(): string {
-  return `${JSON.stringify(buildEditorSchema(createBuiltinRegistry()), null, 2)}\n`;
+/** Every generated schema file, by path relative to the schemas folder. */
+export function generatedSchemas(): Map<string, string> {
+  const registry = createBuiltinRegistry();
+  const files = new Map<string, string>();
+  files.set('experiment.schema.json', `${JSON.stringify(buildEditorSchema(registry), null, 2)}\n`);
+  for (const kind of PLUGIN_KINDS) {
+    for (const p of registry.list(kind)) {
+      const schema = { $schema: 'http://json-schema.org/draft-07/schema#', title: `${kind} ${p.definition.name}`, description: p.definition.description, ...p.definition.optionsSchema };
+      files.set(`plugins/${kind}/${p.definition.name}.schema.json`, `${JSON.stringify(schema, null, 2)}\n`);
+    }
+  }
+  return files;
 }
 
-/** `releq schemas`: writes schemas/experiment.schema.json from the registry. */
+/** `releq schemas`: writes the experiment schema and one options schema per plugin. */
 export function registerSchemasCommand(program: Command, out: (text: string) => void): void {
   program.command('schemas')
-    .description('write the experiment JSON Schema (with every plugin\'s options) for editors')
+    .description('write the experiment JSON Schema and each plugin\'s options schema (for editors)')
     .option('--out <dir>', 'folder to write into', SCHEMAS_DIR)
     .action((opts: { out: string }) => {
-      const path = join(resolve(opts.out), 'experiment.schema.json');
-      writeFileAtomic(path, editorSchemaText());
-      out(`wrote ${path}\n`);
+      const dir = resolve(opts.out);
+      const pluginsDir = join(dir, 'plugins');
+      if (existsSync(pluginsDir) && readdirSync(pluginsDir).length > 0) rmSync(pluginsDir, { recursive: true });
+      const files = generatedSchemas();
+      for (const [rel, text] of files) writeFileAtomic(join(dir, rel), text);
+      out(`wrote ${files.size} schema files to ${dir}\n`);
     });
 }

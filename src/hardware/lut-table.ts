@@ -4,7 +4,7 @@ import { ReleqError } from '../errors.js';
 import { createAjv, type ErrorObject } from '../registry/ajv.js';
 import type { CostReport } from '../registry/contracts/hardware.js';
 import { closest } from '../util/did-you-mean.js';
-import { projectRoot } from './project-root.js';
+import { projectRoot } from '../util/project-root.js';
 import type { LayerEstimate } from './precision.js';
 
 interface LutEntry {

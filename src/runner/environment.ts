@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, hostname, platform, release, totalmem } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { BackendInfo } from '../registry/contracts/index.js';
+import { projectRoot } from '../util/project-root.js';
 
 export interface EnvironmentInfo {
   readonly releqVersion: string;
@@ -17,7 +17,7 @@ export interface EnvironmentInfo {
   readonly backend: BackendInfo | null;
 }
 
-const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const PACKAGE_ROOT = `${projectRoot()}/`;
 
 export function releqVersion(): string {
   try {

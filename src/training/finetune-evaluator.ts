@@ -60,7 +60,8 @@ export class FineTuneEvaluator implements Evaluator {
 
   async prepare(): Promise<ProblemDescription> {
     const { ctx, options } = this;
-    await ctx.backend();
+    const backend = await ctx.backend();
+    if (backend.name === 'cpu') ctx.logger.warn("finetune: training on the 'cpu' backend is several hundred times slower than wasm; set backend: auto or wasm");
     const [network, dataset, quantizer] = await Promise.all([ctx.use('network'), ctx.use('dataset'), ctx.use('quantizer')]) as [Network, Dataset, Quantizer];
     const data = await dataset.load();
     checkCompatible(network, data);

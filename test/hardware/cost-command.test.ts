@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { costCommand, parseBits } from '../../src/hardware/cost-command.js';
 import { formatCostTable } from '../../src/hardware/cost-table.js';
 import { buildReport } from '../../src/hardware/precision.js';
-import { projectRoot } from '../../src/hardware/project-root.js';
+import { projectRoot } from '../../src/util/project-root.js';
 import { ReleqError } from '../../src/errors.js';
 import { LENET, uniform } from './fixtures.js';
 

@@ -13,9 +13,12 @@ import { MemoryLogger } from '../../src/services/logger.js';
 import { RestTracker } from '../../src/tracking/rest/rest-tracker.js';
 import { artifactProxyPath } from '../../src/tracking/rest/batch.js';
 import { syncSpool } from '../../src/tracking/rest/sync.js';
+import { resolveAuth } from '../../src/tracking/rest/auth.js';
 import type { MlflowRequestError } from '../../src/tracking/rest/http-client.js';
 
 const URI = process.env['MLFLOW_TEST_URI'];
+/** The same credentials the client uses (MLFLOW_TRACKING_USERNAME/PASSWORD or TOKEN), for raw downloads. */
+const authHeaders = (): Record<string, string> => ({ ...resolveAuth(URI as string).headers });
 
 describe('tracking: REST against a real MLflow server (MLFLOW_TEST_URI)', function () {
   this.timeout(120_000);
@@ -31,7 +34,7 @@ describe('tracking: REST against a real MLflow server (MLFLOW_TEST_URI)', functi
 
   it('creates experiments race-safely, logs nested runs and reads every value back', async () => {
     const url = URI as string;
-    const version = await (await request(`${url}/version`)).body.text();
+    const version = await (await request(`${url}/version`, { headers: authHeaders() })).body.text();
     console.log(`    MLflow server version: ${version}`);
     const logger = new MemoryLogger();
     const tracker = new RestTracker({ url, spoolDir: join(dir, 'spool'), logger, http: { maxRetries: 1, backoffFactor: 0.1 } });
@@ -91,9 +94,9 @@ describe('tracking: REST against a real MLflow server (MLFLOW_TEST_URI)', functi
     const artifacts = await tracker.api.listArtifacts(child.runId);
     expect(artifacts.map((f) => f.path).sort()).to.deep.equal(['checkpoints', 'plots']);
     const artifactUri = run.info.artifact_uri as string;
-    const download = await request(`${url}${artifactProxyPath(artifactUri, 'checkpoints/weights.bin')}`);
+    const download = await request(`${url}${artifactProxyPath(artifactUri, 'checkpoints/weights.bin')}`, { headers: authHeaders() });
     expect(Buffer.from(await download.body.arrayBuffer()).equals(big)).to.equal(true);
-    const svg = await request(`${url}${artifactProxyPath(artifactUri, 'plots/curve.svg')}`);
+    const svg = await request(`${url}${artifactProxyPath(artifactUri, 'plots/curve.svg')}`, { headers: authHeaders() });
     expect(await svg.body.text()).to.equal('<svg/>');
     expect(logger.lines.filter((l) => l.startsWith('warning:'))).to.deep.equal([]);
     await tracker.close();
@@ -126,7 +129,7 @@ describe('tracking: REST against a real MLflow server (MLFLOW_TEST_URI)', functi
     expect(got.data.tags.find((t) => t.key === 'releq.seed')?.value).to.equal('3');
     const history = (await reader.api.getMetricHistory(got.info.run_id, 'reward')).sort((a, b) => a.step - b.step);
     expect(history.map((h) => [h.step, h.timestamp, h.value])).to.deep.equal(points.map((p) => [p.step, p.timestamp, p.value]));
-    const file = await request(`${url}${artifactProxyPath(got.info.artifact_uri as string, 'results.json')}`);
+    const file = await request(`${url}${artifactProxyPath(got.info.artifact_uri as string, 'results.json')}`, { headers: authHeaders() });
     expect(await file.body.text()).to.equal('{"best":[2,3]}');
     await reader.close();
   });

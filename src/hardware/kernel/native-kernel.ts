@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { projectRoot } from '../project-root.js';
+import { projectRoot } from '../../util/project-root.js';
 
 /** The addon's functions (native/bitserial/bitserial.c); layouts are documented there. */
 export interface BitSerialKernel {

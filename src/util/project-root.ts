@@ -9,7 +9,7 @@ export function projectRoot(): string {
     const pkg = join(dir, 'package.json');
     if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'releq') return dir;
     const up = resolve(dir, '..');
-    if (up === dir) throw new Error('releq: cannot find the project root (package.json named releq) above src/hardware');
+    if (up === dir) throw new Error('releq: cannot find the project root (package.json named releq) above this module');
     dir = up;
   }
 }
