@@ -1,11 +1,11 @@
 // npm run bench:train [-- --quick] [-- --models=lenet,resnet20]
 // Train-step and forward throughput per model, backend and parallel mode; writes bench/results/train.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/index.js';
 import type { BackendInfo } from '../src/registry/contracts/backend.js';
-import { WorkerPool } from '../src/workers/index.js';
+import { WorkerPool, abortOnSignals } from '../src/workers/index.js';
 import { LoadProbe, machineLine } from './lib/load.js';
 import { BENCH_MODELS, buildBenchModel, forward, median, randomBatch, trainStep, type BenchModel, type BenchModelName } from './lib/models.js';
 import type { DataParallelPayload, JobPayload, JobResult } from './lib/train-tasks.js';
@@ -23,17 +23,19 @@ type Mode = 'single' | 'data-parallel' | 'jobs';
 interface Row {
   model: BenchModelName; backend: string; mode: Mode; workers: number; threads: number; batch: number;
   trainImagesPerSec: number; trainGflops: number; forwardGflops: number | null; speedupVsCpu: number | null;
-  simdCeilingFraction: number | null; otherCoresBusy: number; memory: string | null;
+  simdCeilingFraction: number | null; otherCoresBusy: number; memory: string | null; quick: boolean; measuredAt: string;
 }
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const models = (argv.find((a) => a.startsWith('--models='))?.slice(9).split(',') ?? [...BENCH_MODELS]) as BenchModelName[];
 const plan = quick
-  ? { warmup: 1, steps: 2, forwardSteps: 2, cpuBatch: 1, cpuWarmup: 1, cpuSteps: 1, memoryAt: [1, 3] as const }
+  ? { warmup: 1, steps: 2, forwardSteps: 2, cpuBatch: 1, cpuWarmup: 0, cpuSteps: 1, memoryAt: [1, 3] as const }
   : { warmup: 2, steps: 7, forwardSteps: 7, cpuBatch: 8, cpuWarmup: 1, cpuSteps: 2, memoryAt: [10, 200] as const };
 const workersTask = new URL('./lib/train-tasks.js', import.meta.url);
 const rows: Row[] = [];
+const stamp = { quick, measuredAt: new Date().toISOString() };
+const phase = (label: string, t0: number): void => console.log(`    ${label}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 const gf = (flopsPerImage: number, imagesPerSec: number, factor: number): number => (factor * flopsPerImage * imagesPerSec) / 1e9;
 
 function timeSteps(count: number, fn: () => void): number[] {
@@ -52,6 +54,7 @@ async function single(name: BenchModelName, info: BackendInfo): Promise<{ cpuIma
   const optimizer = tf.train.sgd(0.01);
   const { x, y } = randomBatch(m, BATCH, 7);
   const probe = new LoadProbe();
+  const t0 = performance.now();
   forward(m, x);
   const forwardMs = median(timeSteps(plan.forwardSteps, () => forward(m, x)));
   let done = 0;
@@ -64,16 +67,19 @@ async function single(name: BenchModelName, info: BackendInfo): Promise<{ cpuIma
   const [a, b] = plan.memoryAt;
   const memory = counts.get(a) === counts.get(b) ? `flat (${counts.get(a)} tensors at steps ${a} and ${b})` : `GROWS: ${counts.get(a)} at step ${a}, ${counts.get(b)} at step ${b}`;
   tf.dispose([x, y]);
+  phase(`${name} ${info.name} single`, t0);
 
   // cpu reference in the same run: few steps at a small batch (its per-image rate does not depend on batch).
   await tf.setBackend('cpu');
   const cpuProbe = new LoadProbe();
+  const t1 = performance.now();
   const small = randomBatch(m, plan.cpuBatch, 8);
   for (let i = 0; i < plan.cpuWarmup; i++) trainStep(m, optimizer, small.x, small.y);
   const cpuMs = median(timeSteps(plan.cpuSteps, () => trainStep(m, optimizer, small.x, small.y)));
   const cpuForwardMs = median(timeSteps(1, () => forward(m, small.x)));
   tf.dispose([small.x, small.y]);
   const cpuOther = cpuProbe.otherCores();
+  phase(`${name} cpu reference`, t1);
   await tf.setBackend(info.name);
   optimizer.dispose();
   m.dispose();
@@ -83,13 +89,13 @@ async function single(name: BenchModelName, info: BackendInfo): Promise<{ cpuIma
   rows.push({
     model: name, backend: 'cpu', mode: 'single', workers: 1, threads: 1, batch: plan.cpuBatch, trainImagesPerSec: cpuIps,
     trainGflops: gf(m.forwardFlops, cpuIps, 3), forwardGflops: gf(m.forwardFlops, (plan.cpuBatch * 1000) / cpuForwardMs, 1),
-    speedupVsCpu: null, simdCeilingFraction: null, otherCoresBusy: cpuOther, memory: null,
+    speedupVsCpu: null, simdCeilingFraction: null, otherCoresBusy: cpuOther, memory: null, ...stamp,
   });
   rows.push({
     model: name, backend: info.name, mode: 'single', workers: 1, threads: info.threads, batch: BATCH, trainImagesPerSec: ips,
     trainGflops: gf(m.forwardFlops, ips, 3), forwardGflops: gf(m.forwardFlops, (BATCH * 1000) / forwardMs, 1), speedupVsCpu: ips / cpuIps,
     simdCeilingFraction: info.name === 'wasm' ? gf(m.forwardFlops, ips, 3) / (SIMD_CEILING_GFLOPS_PER_CORE * info.threads) : null,
-    otherCoresBusy: other, memory,
+    otherCoresBusy: other, memory, ...stamp,
   });
   return { cpuImagesPerSec: cpuIps };
 }
@@ -105,10 +111,12 @@ async function parallel(name: BenchModelName, pool: WorkerPool, cpuIps: number):
     module: workersTask, exportName: 'trainDataParallel', payload: { ...base, shared, parties: pool.size, numParams } satisfies DataParallelPayload,
   })));
   const dpOther = dpProbe.otherCores();
+  phase(`${name} data-parallel`, dpProbe.startedAt);
   const dpIps = (BATCH * 1000) / Math.max(...dp.map((r) => r.stepMs));
   const jobsProbe = new LoadProbe();
   const jobs = await pool.runOnEach<JobResult>(Array.from({ length: pool.size }, (_, i) => ({ module: workersTask, exportName: 'trainJob', payload: { ...base, seed: 3 + i } })));
   const jobsOther = jobsProbe.otherCores();
+  phase(`${name} jobs`, jobsProbe.startedAt);
   const jobsIps = jobs.reduce((s, r) => s + r.imagesPerSec, 0);
   for (const [mode, ips, other, results] of [['data-parallel', dpIps, dpOther, dp], ['jobs', jobsIps, jobsOther, jobs]] as const) {
     const flat = results.every((r) => r.numTensorsAfterWarmup === r.numTensorsAtEnd);
@@ -116,7 +124,7 @@ async function parallel(name: BenchModelName, pool: WorkerPool, cpuIps: number):
       model: name, backend: backend.name, mode, workers: pool.size, threads: backend.threads, batch: BATCH, trainImagesPerSec: ips,
       trainGflops: gf(flops, ips, 3), forwardGflops: null, speedupVsCpu: ips / cpuIps,
       simdCeilingFraction: backend.name === 'wasm' ? gf(flops, ips, 3) / (SIMD_CEILING_GFLOPS_PER_CORE * pool.size * backend.threads) : null,
-      otherCoresBusy: other, memory: flat ? 'flat (per worker)' : 'GROWS in a worker',
+      otherCoresBusy: other, memory: flat ? 'flat (per worker)' : 'GROWS in a worker', ...stamp,
     });
   }
 }
@@ -148,12 +156,30 @@ function printTable(): void {
   for (const b of body) console.log(line(b));
 }
 
+/**
+ * Writes bench/results/train.json (npm scripts run at the package root, also from dist/). Rows of
+ * models not measured in this run (--models=...) are kept from the previous file; each row carries
+ * its measuredAt and quick flag.
+ */
+function writeResults(): string {
+  const out = path.resolve('bench/results/train.json');
+  mkdirSync(path.dirname(out), { recursive: true });
+  let kept: Row[] = [];
+  if (existsSync(out)) {
+    try { kept = (JSON.parse(readFileSync(out, 'utf8')) as Row[]).filter((r) => !models.includes(r.model)); } catch { kept = []; }
+  }
+  const order = (r: Row): number => BENCH_MODELS.indexOf(r.model);
+  writeFileSync(out, `${JSON.stringify([...kept, ...rows].sort((a, b) => order(a) - order(b)), null, 2)}\n`);
+  return out;
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   console.log(`bench:train ${quick ? '--quick' : '(full)'}: ${machineLine()}`);
   const info = await initBackend('auto', { threads: 'auto' });
   console.log(`main process backend: ${info.name}, ${info.threads} thread(s), tfjs ${info.tfjsVersion}`);
-  const pool = await WorkerPool.create({ workers: 2, backend: 'auto', threadsPerWorker: 1 });
+  const interrupt = abortOnSignals();
+  const pool = await WorkerPool.create({ workers: 2, backend: 'auto', threadsPerWorker: 1, signal: interrupt.signal });
   console.log(`pool: ${pool.size} workers, ${pool.backends().map((b) => `${b.name}/${b.threads}t`).join(', ')}`);
   try {
     for (const name of models) {
@@ -161,19 +187,17 @@ async function main(): Promise<void> {
       const { cpuImagesPerSec } = await single(name, info);
       await parallel(name, pool, cpuImagesPerSec);
       console.log(`  ${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      writeResults();
     }
   } finally {
     await pool.dispose();
+    interrupt.release();
   }
   console.log('');
   printTable();
   console.log(`\nGF/s: effective = 3 x forward FLOPs x img/s (conv/depthwise/dense MACs x 2). ceiling = train GF/s / (${SIMD_CEILING_GFLOPS_PER_CORE} GF/s x cores used), the wasm SIMD128 mul+add ceiling from backend-notes.md.`);
   console.log(`cpu rows: batch ${plan.cpuBatch}, ${plan.cpuSteps} step(s) after ${plan.cpuWarmup} warm-up; wasm rows: median of ${plan.steps} steps after ${plan.warmup} warm-up. Total ${((performance.now() - started) / 1000).toFixed(0)} s.`);
-  // npm scripts run at the package root, also when this file runs compiled from dist/.
-  const out = path.resolve('bench/results/train.json');
-  mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(rows, null, 2)}\n`);
-  console.log(`wrote ${out}${quick ? ' (quick mode)' : ''}`);
+  console.log(`wrote ${writeResults()}${quick ? ' (quick mode)' : ''}`);
 }
 
 await main();

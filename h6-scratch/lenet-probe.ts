@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { finetunePlugin } from '../plugins/evaluators/finetune.js';
 import { lenetPlugin } from '../plugins/networks/lenet.js';
 import { wrpnPlugin } from '../plugins/quantizers/wrpn.js';
+import { dorefaPlugin } from '../plugins/quantizers/dorefa.js';
 import { mnistPlugin } from '../plugins/datasets/mnist.js';
 import { createAjv } from '../src/registry/ajv.js';
 import { ConsoleLogger } from '../src/services/logger.js';
@@ -20,7 +21,8 @@ const ctx: any = {
 };
 instances.network = await lenetPlugin.create(fill(lenetPlugin.optionsSchema, {}), ctx);
 instances.dataset = await mnistPlugin.create(fill(mnistPlugin.optionsSchema, {}), ctx);
-instances.quantizer = await wrpnPlugin.create(fill(wrpnPlugin.optionsSchema, {}), ctx);
+const qp: any = process.env.Q === 'dorefa' ? dorefaPlugin : wrpnPlugin;
+instances.quantizer = await qp.create(fill(qp.optionsSchema, {}), ctx);
 const opts = fill(finetunePlugin.optionsSchema, JSON.parse(process.env.OPTS ?? '{}'));
 console.log(JSON.stringify(opts));
 const ev = await finetunePlugin.create(opts, ctx) as Evaluator;

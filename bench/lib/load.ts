@@ -4,6 +4,7 @@ import os from 'node:os';
 /** CPU time other processes used while a measurement ran, in cores (from /proc/stat minus our own). */
 export class LoadProbe {
   private readonly start = LoadProbe.sample();
+  readonly startedAt = performance.now();
 
   private static sample(): { busy: number; own: number; wall: number } {
     let busy = Number.NaN;

@@ -1,3 +1,8 @@
+/**
+ * The seven networks of the paper. Each builds a QuantizedModel (src/models) whose layer table
+ * lists the quantizable layers in network order; layer names are stable across builds. Models start
+ * at 32 bits everywhere and output logits.
+ */
 import type { AnyPluginDefinition } from '../../src/registry/plugin.js';
 import { alexnetPlugin } from './alexnet.js';
 import { lenetPlugin } from './lenet.js';

@@ -14,7 +14,11 @@ export interface DorefaOptions {
 /** DoReFa weight quantizer (Zhou et al.): tanh, normalise to [0, 1], 2^b - 1 levels, map to [-1, 1]. */
 export class DorefaQuantizer implements Quantizer {
   readonly name = 'dorefa';
-  constructor(private readonly options: DorefaOptions) {}
+  private readonly options: DorefaOptions;
+  /** Options the schema did not fill (direct construction) take the schema defaults. */
+  constructor(options: Partial<DorefaOptions> = {}) {
+    this.options = { scale: 'unit', activationClip: 1, ...options };
+  }
 
   quantizeWeights(weights: Tensor, bits: number): Tensor {
     checkBits(bits, 'dorefa quantizer');

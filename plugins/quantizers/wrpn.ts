@@ -17,7 +17,11 @@ export interface WrpnOptions {
 /** WRPN weight quantizer (Mishra et al.): symmetric, clamp to [-1, 1], 2^(b-1) - 1 levels per sign. */
 export class WrpnQuantizer implements Quantizer {
   readonly name = 'wrpn';
-  constructor(private readonly options: WrpnOptions) {}
+  private readonly options: WrpnOptions;
+  /** Options the schema did not fill (direct construction) take the schema defaults. */
+  constructor(options: Partial<WrpnOptions> = {}) {
+    this.options = { oneBit: 'binary', activationClip: 1, ...options };
+  }
 
   quantizeWeights(weights: Tensor, bits: number): Tensor {
     checkBits(bits, 'wrpn quantizer');

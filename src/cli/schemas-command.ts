@@ -17,7 +17,7 @@ export function generatedSchemas(): Map<string, string> {
   files.set('experiment.schema.json', `${JSON.stringify(buildEditorSchema(registry), null, 2)}\n`);
   for (const kind of PLUGIN_KINDS) {
     for (const p of registry.list(kind)) {
-      const schema = { $schema: 'http://json-schema.org/draft-07/schema#', title: `${kind} ${p.definition.name}`, description: p.definition.description, ...p.definition.optionsSchema };
+      const schema = { $schema: 'http://json-schema.org/draft-07/schema#', title: `${kind} ${p.definition.name}`, description: p.definition.description, ...p.schema };
       files.set(`plugins/${kind}/${p.definition.name}.schema.json`, `${JSON.stringify(schema, null, 2)}\n`);
     }
   }

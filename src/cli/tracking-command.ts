@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ReleqError } from '../errors.js';
-import { defaultSpoolDir, syncSpool } from '../tracking/rest/sync.js';
+import { defaultSpoolDir, formatSyncReport, syncSpool } from '../tracking/rest/sync.js';
 import { ConsoleLogger } from '../services/logger.js';
 
 /** `releq tracking sync`: replays calls spooled while a tracking server was unreachable. */
@@ -15,11 +15,8 @@ export function registerTrackingCommand(program: Command, out: (text: string) =>
     .action(async (opts: { uri?: string; spoolDir?: string; cacheDir?: string }) => {
       const cacheDir = resolve(opts.cacheDir ?? process.env['RELEQ_CACHE_DIR'] ?? '.releq-cache');
       const spoolDir = opts.spoolDir === undefined ? defaultSpoolDir(cacheDir) : resolve(opts.spoolDir);
-      const report = await syncSpool({ spoolDir, ...(opts.uri === undefined ? {} : { uri: opts.uri }), logger: new ConsoleLogger() });
-      const applied = report.replays.reduce((s, r) => s + r.applied, 0);
-      const remaining = report.replays.reduce((s, r) => s + r.remaining, 0);
-      out(`${report.replays.length} spool file(s) in ${spoolDir}: ${applied} call(s) sent, ${remaining} left`
-        + `${report.busy > 0 ? `, ${report.busy} busy (another process is syncing them)` : ''}\n`);
+      const report = await syncSpool({ spoolDir, ...(opts.uri === undefined ? {} : { uri: opts.uri }), logger: new ConsoleLogger('warn') });
+      out(`${spoolDir}:\n${formatSyncReport(report).map((l) => `  ${l}\n`).join('')}`);
       const failed = report.replays.filter((r) => r.error !== undefined);
       if (failed.length > 0) {
         throw new ReleqError('tracking', `${failed.length} spool file(s) could not be sent completely: ${failed.map((f) => `${f.spool}: ${f.error}`).join('; ')}`, {

@@ -53,6 +53,10 @@ export function convOutputSize(size: number, kernel: number, stride: number, pad
   return Math.floor((size + 2 * pad - kernel) / stride) + 1;
 }
 
+function firstShape(inputShape: Shape | Shape[]): Shape {
+  return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+}
+
 function oneTensor(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
   return Array.isArray(inputs) ? inputs[0]! : inputs;
 }
@@ -151,13 +155,13 @@ export class QuantizedConv2D extends QuantizedLayer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shape = firstShape(inputShape);
     this.addKernel([this.kernelSize, this.kernelSize, shape[3]!, this.filters], true);
     this.built = true;
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const s = firstShape(inputShape);
     const size = (n: number | null): number => convOutputSize(n!, this.kernelSize, this.strides, this.padding);
     return [s[0]!, size(s[1]!), size(s[2]!), this.filters];
   }
@@ -207,13 +211,13 @@ export class QuantizedDepthwiseConv2D extends QuantizedLayer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shape = firstShape(inputShape);
     this.addKernel([this.kernelSize, this.kernelSize, shape[3]!, 1], true);
     this.built = true;
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const s = firstShape(inputShape);
     const size = (n: number | null): number => convOutputSize(n!, this.kernelSize, this.strides, this.padding);
     return [s[0]!, size(s[1]!), size(s[2]!), s[3]!];
   }
@@ -257,13 +261,13 @@ export class QuantizedDense extends QuantizedLayer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shape = firstShape(inputShape);
     this.addKernel([shape[shape.length - 1]!, this.units], false);
     this.built = true;
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const s = firstShape(inputShape);
     return [...s.slice(0, -1), this.units];
   }
 

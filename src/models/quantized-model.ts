@@ -66,16 +66,25 @@ export class QuantizedModel implements QuantizableModel {
   }
 
   layerTable(): LayerInfo[] {
-    return this.table.map((layer) => ({
-      name: layer.name,
-      ...layer.geometry(),
-      weightStd: standardDeviation(layer.kernelVariable()),
-    }));
+    return describe(this.table);
+  }
+
+  /** Rows of the quantized layers outside the table (for costing everything the model computes). */
+  hiddenLayerTable(): LayerInfo[] {
+    return describe(this.hidden);
   }
 
   dispose(): void {
     this.model.dispose();
   }
+}
+
+function describe(layers: readonly QuantizedLayer[]): LayerInfo[] {
+  return layers.map((layer) => ({
+    name: layer.name,
+    ...layer.geometry(),
+    weightStd: standardDeviation(layer.kernelVariable()),
+  }));
 }
 
 /** Population standard deviation, as torch.std(unbiased=False) / numpy.std. */

@@ -3,8 +3,15 @@ import { didYouMean } from '../util/did-you-mean.js';
 import { createAjv, type SchemaObject, type ValidateFunction } from './ajv.js';
 import { PLUGIN_KINDS, type AnyPluginDefinition, type PluginKind } from './plugin.js';
 
+/** Options every plugin of a kind takes beside its own (the core appends them to the plugin's schema). */
+export const SHARED_OPTIONS: Partial<Record<PluginKind, Record<string, SchemaObject>>> = {
+  agent: { episodes: { type: 'integer', minimum: 1, default: 1000, description: 'Search episodes (one bitwidth per searched layer each).' } },
+};
+
 export interface RegisteredPlugin {
   readonly definition: AnyPluginDefinition;
+  /** The plugin's options schema with the kind's shared options appended. */
+  readonly schema: SchemaObject;
   /** Validates (and fills defaults of) an options object without `name`. */
   readonly validate: ValidateFunction;
   /** Where it came from: 'built-in' or the user module's path. */
@@ -31,13 +38,16 @@ export class Registry {
         hint: 'rename one of them',
       });
     }
+    const shared = SHARED_OPTIONS[definition.kind];
+    const schema: SchemaObject = shared === undefined ? definition.optionsSchema
+      : { ...definition.optionsSchema, properties: { ...(definition.optionsSchema['properties'] ?? {}), ...shared } };
     let validate: ValidateFunction;
     try {
-      validate = this.ajv.compile(definition.optionsSchema as SchemaObject);
+      validate = this.ajv.compile(schema);
     } catch (cause) {
       throw new ReleqError('plugin', `The options schema of ${definition.kind} plugin '${definition.name}' (${source}) is invalid: ${(cause as Error).message}`, { cause });
     }
-    byName.set(definition.name, { definition, validate, source });
+    byName.set(definition.name, { definition, schema, validate, source });
   }
 
   has(kind: PluginKind, name: string): boolean {

@@ -73,7 +73,7 @@ describe('releq CLI (end to end, compiled)', function () {
     try {
       const r = releq(['run', 'exp.yaml'], t.dir);
       expect(r.code).to.equal(2);
-      expect(r.stderr).to.contain("exp.yaml:5:25 agent.episodez: unknown key (did you mean 'episodes'?)");
+      expect(r.stderr).to.contain("exp.yaml:5:23 agent.episodez: unknown key (did you mean 'episodes'?)");
       expect(r.stderr).to.not.match(/\n\s+at /);
       expect(existsSync(join(t.dir, 'runs'))).to.equal(false);
       expect(existsSync(join(t.dir, 'mlruns'))).to.equal(false);

@@ -131,6 +131,8 @@ describe('quantized models', () => {
   it('keeps resnet20 shortcut convs full precision in a full-precision model and at shortcutBits otherwise', () => {
     const qm = buildResnet20(buildOptions(), { numClasses: 10, shortcuts: 'fixed', shortcutBits: 4 });
     expect(qm.hiddenLayers.map((l) => [l.name, l.bits])).to.deep.equal([['layer2.0.downsample.0', 32], ['layer3.0.downsample.0', 32]]);
+    // 1x1/2 shortcuts: 16*16 * 16*32 and 8*8 * 32*64 MACs, outside the 20-row table
+    expect(qm.hiddenLayerTable().map((r) => r.macs)).to.deep.equal([131_072, 131_072]);
     qm.setBitwidths([8, ...new Array(18).fill(3), 8]);
     expect(qm.hiddenLayers.map((l) => l.bits)).to.deep.equal([4, 4]);
     qm.setBitwidths(new Array(20).fill(32));

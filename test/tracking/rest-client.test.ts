@@ -91,6 +91,13 @@ describe('tracking: REST client (local HTTP server)', () => {
     expect((await api.getOrCreateExperiment('shared')).experiment_id).to.equal('42');
   });
 
+  it('refuses to log into a deleted experiment (SQL servers return those by name)', async () => {
+    server.inject(`${API}/experiments/get-by-name`, { status: 200, body: JSON.stringify({ experiment: { experiment_id: '5', name: 'old', lifecycle_stage: 'deleted' } }) });
+    const e = await api.getOrCreateExperiment('old').then(() => new Error('no error'), (x: unknown) => x as Error);
+    expect(e.message).to.equal("MLflow experiment 'old' (id 5) is deleted");
+    expect(server.count(`${API}/experiments/create`)).to.equal(0);
+  });
+
   it('chunks log-batch to the server limits (1000 metrics, 100 params, 100 tags, 1000 items, 1 MB)', async () => {
     const metrics: MetricPoint[] = Array.from({ length: 2500 }, (_, i) => ({ key: 'm', value: i, step: i, timestamp: i }));
     const params = Array.from({ length: 250 }, (_, i) => ({ key: `p${i}`, value: 'v'.repeat(6000) }));

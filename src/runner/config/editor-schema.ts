@@ -10,13 +10,13 @@ import { EXPERIMENT_SCHEMA, PLUGIN_REF_KEYS } from './experiment-schema.js';
 export function buildEditorSchema(registry: Registry): SchemaObject {
   const schema = structuredClone(EXPERIMENT_SCHEMA) as { properties: Record<string, SchemaObject> } & SchemaObject;
   for (const [key, kind] of Object.entries(PLUGIN_REF_KEYS)) {
-    const ref = refSchema(registry, kind, key === 'agent' ? { episodes: schema.properties['agent']!['properties']['episodes'] } : {});
+    const ref = refSchema(registry, kind);
     const old = schema.properties[key]!;
     schema.properties[key] = 'anyOf' in old
       ? { ...old, anyOf: [{ type: 'null' }, ref] }
       : { ...ref, description: old['description'], ...(old['default'] === undefined ? {} : { default: old['default'] }) };
   }
-  schema.properties['hardware'] = { ...schema.properties['hardware'], items: refSchema(registry, 'hardware', {}) };
+  schema.properties['hardware'] = { ...schema.properties['hardware'], items: refSchema(registry, 'hardware') };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://github.com/releq/releq/schemas/experiment.schema.json',
@@ -25,7 +25,7 @@ export function buildEditorSchema(registry: Registry): SchemaObject {
   };
 }
 
-function refSchema(registry: Registry, kind: PluginKind, shared: Record<string, SchemaObject>): SchemaObject {
+function refSchema(registry: Registry, kind: PluginKind): SchemaObject {
   const plugins = registry.list(kind);
   return {
     anyOf: [
@@ -38,8 +38,8 @@ function refSchema(registry: Registry, kind: PluginKind, shared: Record<string, 
           if: { properties: { name: { const: p.definition.name } } },
           then: {
             description: p.definition.description,
-            properties: { name: {}, ...shared, ...((p.definition.optionsSchema['properties'] ?? {}) as Record<string, SchemaObject>) },
-            ...(p.definition.optionsSchema['required'] === undefined ? {} : { required: p.definition.optionsSchema['required'] }),
+            properties: { name: {}, ...((p.schema['properties'] ?? {}) as Record<string, SchemaObject>) },
+            ...(p.schema['required'] === undefined ? {} : { required: p.schema['required'] }),
             additionalProperties: p.definition.optionsSchema['additionalProperties'] ?? false,
           },
         })),

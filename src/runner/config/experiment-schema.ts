@@ -37,13 +37,7 @@ export const EXPERIMENT_SCHEMA: SchemaObject = {
     dataset: nullablePluginRef('The data set the network trains and is scored on.'),
     quantizer: nullablePluginRef('Weight quantizer (wrpn, dorefa).'),
     evaluator: pluginRef('How the accuracy of one bitwidth assignment is measured.'),
-    agent: {
-      ...pluginRef('The search agent.'),
-      properties: {
-        name: { type: 'string', minLength: 1, description: 'Registered agent name.' },
-        episodes: { type: 'integer', minimum: 1, default: 1000, description: 'Search episodes (one bitwidth per layer each).' },
-      },
-    },
+    agent: pluginRef('The search agent; `episodes` is the search budget every agent takes.'),
     reward: pluginRef('Reward of an episode.', 'releq'),
     hardware: {
       type: 'array',

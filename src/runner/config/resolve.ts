@@ -69,12 +69,11 @@ export async function resolveExperiment(file: string, overrides: readonly string
     }
     const plugin = registry.get(kind, name);
     const { name: _n, ...options } = ref;
-    if (kind === 'agent') delete options['episodes'];
     if (!plugin.validate(options)) {
       issues.push(...issuesFromAjv(plugin.validate.errors ?? [], path));
       continue;
     }
-    resolvePathOptions(plugin.definition.optionsSchema, options, path, resolveAt);
+    resolvePathOptions(plugin.schema, options, path, resolveAt);
     Object.assign(ref, options);
     for (const needed of plugin.definition.requires ?? []) {
       if (raw[needed] === null || raw[needed] === undefined) {

@@ -69,6 +69,11 @@ export class MlflowRestApi {
   /** Get-or-create that survives a race with another client creating the same name. */
   async getOrCreateExperiment(name: string): Promise<RestExperiment> {
     const found = await this.getExperimentByName(name);
+    // SQL-backed servers also return deleted experiments here; runs cannot be created in them.
+    if (found !== undefined && found.lifecycle_stage === 'deleted') {
+      throw new ReleqError('tracking', `MLflow experiment '${name}' (id ${found.experiment_id}) is deleted`,
+        { hint: 'restore it (mlflow experiments restore) or choose another experiment name' });
+    }
     if (found !== undefined) return found;
     try {
       // Creating twice is harmless: the second answer is RESOURCE_ALREADY_EXISTS, handled below.

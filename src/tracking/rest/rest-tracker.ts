@@ -193,6 +193,7 @@ class RestTrackerRun implements TrackerRun {
           + "run 'releq tracking sync' when the server is back");
       } else {
         this.ctx.options.logger?.info(`mlflow: spooled run replayed to ${redactUrl(this.ctx.options.url)} as ${replay.runId ?? this.runId}`);
+        if (this.experimentId !== undefined) this.spool = undefined; // the server has it all: later calls go straight there
       }
     } finally {
       spool.unlock();
