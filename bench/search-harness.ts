@@ -22,8 +22,9 @@ export const PAPER_SEARCH: SearchConfig = {
 };
 
 /** A plugin's options with every schema default filled (what a YAML with no options gets). */
-export function schemaDefaults<O>(schema: { properties?: Record<string, { default?: unknown }> }): O {
-  return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, p]) => [k, p.default])) as O;
+export function schemaDefaults<O>(schema: object): O {
+  const properties = (schema as { properties?: Record<string, { default?: unknown }> }).properties ?? {};
+  return Object.fromEntries(Object.entries(properties).map(([k, p]) => [k, p.default])) as O;
 }
 
 export const releqDefaults = schemaDefaults<ReleqRewardOptions>(releqRewardPlugin.optionsSchema);
@@ -79,21 +80,28 @@ export interface RunRow {
 /** One search on a landscape with the agent's default options, as `releq run` would create it. */
 export async function benchRun(
   landscape: LandscapeFile, name: string, agentName: 'ppo' | 'random', seed: number, episodes: number, budget: number,
+  options: { untilReached?: boolean; ppo?: Record<string, unknown> } = {},
 ): Promise<RunRow> {
   const reward = releqRewardPlugin.create(releqDefaults, {} as PluginContext) as Reward;
   const watch = new LevelWatch(new LandscapeEvaluator(landscape, 'nearest', new MemoryLogger()), levelSet(landscape, reward, PAPER_SEARCH));
   const ctx = { rng: (s: string) => Rng.stream(seed, s) } as unknown as PluginContext;
   const agent: Agent = agentName === 'ppo'
-    ? await ppoAgentPlugin.create(schemaDefaults(ppoAgentPlugin.optionsSchema), ctx)
+    ? await ppoAgentPlugin.create({ ...schemaDefaults<object>(ppoAgentPlugin.optionsSchema), ...options.ppo } as never, ctx)
     : await randomAgentPlugin.create({}, ctx);
   const dir = await mkdtemp(join(tmpdir(), 'releq-bench-'));
   let secondsAt1000: number | null = null;
+  // untilReached: past `episodes`, keep going until the level is reached (or the budget is spent),
+  // then stop; the stop goes through the search's own interrupt path.
+  const stop = new AbortController();
   try {
     const res = await runSearch({
       problem: await watch.prepare(), evaluator: watch, agent, reward,
-      config: { ...PAPER_SEARCH, maxEvaluations: budget }, episodes, rng: Rng.stream(seed, 'search'),
-      checkpointDir: dir, resume: false, signal: new AbortController().signal, logger: new MemoryLogger(),
-      onEpisode: (r) => { if (r.episode === 1000) secondsAt1000 = r.wallSeconds; },
+      config: { ...PAPER_SEARCH, maxEvaluations: budget }, episodes: options.untilReached ? Number.MAX_SAFE_INTEGER : episodes,
+      rng: Rng.stream(seed, 'search'), checkpointDir: dir, resume: false, signal: stop.signal, logger: new MemoryLogger(),
+      onEpisode: (r) => {
+        if (r.episode === 1000) secondsAt1000 = r.wallSeconds;
+        if (options.untilReached && r.episode >= episodes && watch.firstHit !== null) stop.abort();
+      },
     });
     return {
       landscape: name, agent: agentName, seed, evaluationsTo98: watch.firstHit, reached98: watch.firstHit !== null,

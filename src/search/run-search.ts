@@ -36,6 +36,11 @@ export async function runSearch(input: SearchInput): Promise<SearchResult> {
   const started = Date.now();
   let priorSeconds = 0;
   let episode = 0;
+  const answerable = input.problem.bitwidthChoices;
+  const unanswerable = answerable ? env.bitwidths.filter((b) => !answerable.includes(b)) : [];
+  if (unanswerable.length > 0) {
+    logger.warn(`search.bitwidths [${unanswerable.join(', ')}] are not among the evaluator's choices [${answerable!.join(', ')}]; its answers for them are estimates or errors`);
+  }
   await agent.begin(env.setup());
   await mkdir(checkpointDir, { recursive: true });
   const episodesPath = join(checkpointDir, EPISODES_FILE);

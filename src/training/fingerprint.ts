@@ -2,11 +2,17 @@ import * as tf from '@tensorflow/tfjs';
 import type { Quantizer } from '../registry/contracts/quantizer.js';
 import { canonicalJson, sha256 } from '../util/json.js';
 
+/**
+ * Config keys that do not change full-precision training: the quantizer and the current weight
+ * bitwidth (pretraining runs at 32 bits whatever the experiment's quantizer).
+ */
+const NOT_ARCHITECTURE = new Set(['quantizer', 'bits']);
+
 /** Plain-data part of a layer config (drops objects such as the quantizer a layer holds). */
 function plainConfig(layer: tf.layers.Layer): unknown {
   try {
-    return JSON.parse(JSON.stringify(layer.getConfig(), (_k, v: unknown) =>
-      (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype ? undefined : v)));
+    return JSON.parse(JSON.stringify(layer.getConfig(), (k, v: unknown) =>
+      (NOT_ARCHITECTURE.has(k) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype) ? undefined : v)));
   } catch {
     return null;
   }

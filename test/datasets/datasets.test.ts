@@ -15,7 +15,7 @@ import { writeMatV5 } from '../data/mat-writer.js';
 import { testContext } from './context.js';
 
 const split = { validationFraction: 0.1, splitSeed: null, trainLimit: null, testLimit: null };
-const mnistOptions: MnistOptions = { folder: 'mnist', source: 'folder', mirror: 'http://127.0.0.1:9/', ...split };
+const mnistOptions: MnistOptions = { folder: 'mnist', source: 'folder', mirrors: ['http://127.0.0.1:9/'], ...split };
 
 /** n images whose first byte is their index (so splits can be traced) and labels i % 10. */
 function images(n: number, pixels: number): { images: Uint8Array; labels: Int32Array; count: number } {

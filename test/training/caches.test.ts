@@ -78,3 +78,20 @@ describe('checkpoint and evaluation caches', () => {
     expect(JSON.parse(readFileSync(file, 'utf8').split('\n')[0]!)).to.deep.equal({ key: { k: 1 } });
   });
 });
+
+describe('model fingerprint', () => {
+  it('ignores the quantizer and bitwidths but not the architecture', async () => {
+    await testBackend();
+    const { modelFingerprint } = await import('../../src/training/fingerprint.js');
+    const { dorefaPlugin } = await import('../../plugins/quantizers/dorefa.js');
+    const wrpn = await wrpnPlugin.create({ oneBit: 'binary' } as never, {} as PluginContext) as Quantizer;
+    const dorefa = await dorefaPlugin.create({} as never, {} as PluginContext) as Quantizer;
+    const a = tinyNetwork.build({ quantizer: wrpn, seed: 1, activationBits: null });
+    const b = tinyNetwork.build({ quantizer: dorefa, seed: 1, activationBits: null });
+    b.setBitwidths([4, 4]);
+    expect(modelFingerprint(b.model)).to.equal(modelFingerprint(a.model));
+    const c = tinyNetwork.build({ quantizer: wrpn, seed: 1, activationBits: 4 });
+    expect(modelFingerprint(c.model)).to.not.equal(modelFingerprint(a.model));
+    [a, b, c].forEach((m) => m.dispose());
+  });
+});

@@ -57,7 +57,14 @@ function conv2dBackpropInput(args: KernelArgs): tf.TensorInfo {
   const dy = asTensor<tf.Rank.R4>(args.inputs['dy'], 'dy');
   const filter = asTensor<tf.Rank.R4>(args.inputs['filter'], 'filter');
   const info = convInfo(attrs.inputShape, filter.shape, attrs, 'Conv2DBackpropInput');
+  const [kh, kw, cin, cout] = filter.shape;
   return tf.tidy(() => {
+    if (kh === 1 && kw === 1 && info.strideHeight === 1 && info.strideWidth === 1 && info.outHeight === info.inHeight && info.outWidth === info.inWidth) {
+      // 1x1 stride 1: dx = dy . W^T as one GEMM (no reverse, no padding).
+      const [n, h, w] = attrs.inputShape;
+      const dx = tf.matMul(tf.reshape(dy, [n * h * w, cout]), tf.reshape(filter, [cin, cout]), false, true);
+      return tf.reshape(dx, [n, h, w, cin]);
+    }
     const dyFull = stuffAndPad(dy, info);
     const wRev = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
     return tf.conv2d(dyFull, wRev, 1, 'valid');

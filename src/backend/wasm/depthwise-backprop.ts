@@ -37,8 +37,9 @@ function depthwiseBackpropInput(args: KernelArgs): tf.TensorInfo {
 }
 
 /**
- * dW per tap: a strided slice of padded x times dy, summed over batch and space (each tap in its
- * own tidy so temporaries do not pile up on the heap). m>1 repeats x channels m times first.
+ * dW per tap: padded x is viewed as [N, Hq, sh, Wq, sw*C] so that every tap, strided or not, is a
+ * plain slice (the stock StridedSlice is slow); times dy, summed over batch and space. Each tap runs
+ * in its own tidy so temporaries do not pile up on the heap. m>1 repeats x channels m times first.
  */
 function depthwiseBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const attrs = args.attrs as unknown as DepthwiseAttrs & { filterShape: [number, number, number, number] };
@@ -49,18 +50,21 @@ function depthwiseBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const { top, left } = info.padInfo;
   const [n, h, w, c] = x.shape;
   const m = attrs.filterShape[3];
+  const cm = c * m;
+  // Rows/cols of the padded input, rounded up to whole stride periods.
+  const hq = Math.floor((kh - 1) / sh) + oh;
+  const wq = Math.floor((kw - 1) / sw) + ow;
   return tf.tidy(() => {
     let xm: tf.Tensor4D = x;
-    if (m > 1) xm = tf.reshape(tf.tile(tf.reshape(x, [n, h, w, c, 1]), [1, 1, 1, 1, m]), [n, h, w, c * m]);
-    const bottom = kh + (oh - 1) * sh - h - top;
-    const right = kw + (ow - 1) * sw - w - left;
-    const xp = padOrCropHW(xm, top, Math.max(0, bottom), left, Math.max(0, right));
+    if (m > 1) xm = tf.reshape(tf.tile(tf.reshape(x, [n, h, w, c, 1]), [1, 1, 1, 1, m]), [n, h, w, cm]);
+    const xp = padOrCropHW(xm, top, hq * sh - h - top, left, wq * sw - w - left);
+    const phased = tf.reshape(xp, [n, hq, sh, wq, sw * cm]);
     const taps: tf.Tensor1D[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
         taps.push(tf.tidy(() => {
-          const window = tf.stridedSlice(xp, [0, i, j, 0], [n, i + (oh - 1) * sh + 1, j + (ow - 1) * sw + 1, c * m], [1, sh, sw, 1]);
-          return tf.sum(tf.mul(window, dy), [0, 1, 2]) as tf.Tensor1D;
+          const window = tf.slice(phased, [0, Math.floor(i / sh), i % sh, Math.floor(j / sw), (j % sw) * cm], [n, oh, 1, ow, cm]);
+          return tf.sum(tf.mul(tf.reshape(window, [n, oh, ow, cm]), dy), [0, 1, 2]) as tf.Tensor1D;
         }));
       }
     }

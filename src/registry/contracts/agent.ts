@@ -62,7 +62,10 @@ export interface Agent {
   begin(setup: AgentSetup): Promise<void>;
   startEpisode(mode: EpisodeMode): void;
   act(observation: StepObservation): AgentDecision;
-  /** Learns from the finished episode; returns training statistics to log (loss, entropy, ...). */
+  /**
+   * Learns from the finished episode; returns training statistics to log (loss, entropy, ...).
+   * Episodes started in 'greedy' mode are the final report: agents do not learn from them.
+   */
   endEpisode(feedback: EpisodeFeedback): Promise<Readonly<Record<string, number>>>;
   /** True when the agent has nothing left to propose (an exhaustive search that is done). */
   exhausted?(): boolean;
