@@ -68,7 +68,11 @@ async function makeEvaluator(name: string, workers: number): Promise<{ ev: Evalu
   return { ev, budget: `${ft.epochs} epoch, batch ${ft.batchSize}, lr ${ft.learningRate}` };
 }
 
-interface Row { network: string; workers: number; budget: string; evaluationsPerMinute: number; secondsPerEvaluation: number; otherCoresBusy: number; meanAccuracy: number }
+interface Row {
+  network: string; workers: number; budget: string; evaluationsPerMinute: number; secondsPerEvaluation: number;
+  /** CPU time this process (all its threads) spent per evaluation: what an idle machine would need. */
+  cpuSecondsPerEvaluation: number; otherCoresBusy: number; meanAccuracy: number;
+}
 const rows: Row[] = [];
 const speedups: { network: string; secondWorkerSpeedup: number }[] = [];
 
@@ -85,16 +89,19 @@ for (const name of networks) {
     if (workers === 2) await Promise.all([ev.evaluate(problem.layers.map(() => 8)), ev.evaluate(problem.layers.map(() => 4))]); // warm both workers
     else await ev.evaluate(problem.layers.map(() => 8));
     const probe = new LoadProbe();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const results = await Promise.all(list.map((bits) => ev.evaluate(bits)));
     const minutes = (performance.now() - t0) / 60000;
+    const cpu = process.cpuUsage(cpu0);
     const row: Row = {
       network: name, workers, budget, evaluationsPerMinute: evaluations / minutes, secondsPerEvaluation: (minutes * 60) / evaluations,
+      cpuSecondsPerEvaluation: (cpu.user + cpu.system) / 1e6 / evaluations,
       otherCoresBusy: probe.otherCores(), meanAccuracy: results.reduce((a, r) => a + r.accuracy, 0) / results.length,
     };
     rows.push(row);
     perMinute.push(row.evaluationsPerMinute);
-    console.log(`${name.padEnd(10)} workers ${workers}  ${row.evaluationsPerMinute.toFixed(2).padStart(6)} evaluations/min  ${row.secondsPerEvaluation.toFixed(1).padStart(5)} s each  other processes ${row.otherCoresBusy.toFixed(2)} cores busy  (${budget})`);
+    console.log(`${name.padEnd(10)} workers ${workers}  ${row.evaluationsPerMinute.toFixed(2).padStart(6)} evaluations/min  ${row.secondsPerEvaluation.toFixed(1).padStart(5)} s each (${row.cpuSecondsPerEvaluation.toFixed(1)} cpu-s)  other processes ${row.otherCoresBusy.toFixed(2)} cores busy  (${budget})`);
     await ev.dispose();
   }
   speedups.push({ network: name, secondWorkerSpeedup: perMinute[1]! / perMinute[0]! });

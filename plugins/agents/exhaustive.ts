@@ -2,6 +2,7 @@ import { definePlugin } from '../../src/registry/plugin.js';
 import { ReleqError } from '../../src/errors.js';
 import { flexibleLayers } from '../../src/search/baseline-setup.js';
 import { BestEpisodeMemory } from '../../src/search/best-episode-memory.js';
+import { checkSnapshotAgent } from '../../src/search/snapshot-kind.js';
 import type {
   Agent, AgentDecision, AgentSetup, AgentSnapshot, EpisodeFeedback, EpisodeMode, StepObservation,
 } from '../../src/registry/contracts/index.js';
@@ -72,11 +73,11 @@ export class ExhaustiveAgent implements Agent {
   }
 
   async save(): Promise<AgentSnapshot> {
-    return { json: { next: this.next, memory: this.memory.toJson() }, arrays: {} };
+    return { json: { agent: 'exhaustive', next: this.next, memory: this.memory.toJson() }, arrays: {} };
   }
 
   async load(snapshot: AgentSnapshot): Promise<void> {
-    const json = snapshot.json as { next: number; memory: unknown };
+    const json = checkSnapshotAgent(snapshot.json, 'exhaustive') as { next: number; memory: unknown };
     this.next = json.next;
     this.memory.fromJson(json.memory);
   }

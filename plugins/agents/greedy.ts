@@ -1,5 +1,6 @@
 import { definePlugin } from '../../src/registry/plugin.js';
 import { flexibleLayers } from '../../src/search/baseline-setup.js';
+import { checkSnapshotAgent } from '../../src/search/snapshot-kind.js';
 import type {
   Agent, AgentDecision, AgentSetup, AgentSnapshot, EpisodeFeedback, EpisodeMode, StepObservation,
 } from '../../src/registry/contracts/index.js';
@@ -81,11 +82,11 @@ export class GreedyAgent implements Agent {
   }
 
   async save(): Promise<AgentSnapshot> {
-    return { json: structuredClone(this.s), arrays: {} };
+    return { json: { agent: 'greedy', state: structuredClone(this.s) }, arrays: {} };
   }
 
   async load(snapshot: AgentSnapshot): Promise<void> {
-    this.s = structuredClone(snapshot.json as GreedyState);
+    this.s = structuredClone(checkSnapshotAgent(snapshot.json, 'greedy').state as GreedyState);
   }
 
   dispose(): void {}

@@ -1,6 +1,7 @@
 import { definePlugin } from '../../src/registry/plugin.js';
 import type { Rng } from '../../src/services/rng.js';
 import { BestEpisodeMemory } from '../../src/search/best-episode-memory.js';
+import { checkSnapshotAgent } from '../../src/search/snapshot-kind.js';
 import type {
   Agent, AgentDecision, AgentSetup, AgentSnapshot, EpisodeFeedback, EpisodeMode, StepObservation,
 } from '../../src/registry/contracts/index.js';
@@ -42,11 +43,11 @@ export class RandomAgent implements Agent {
   }
 
   async save(): Promise<AgentSnapshot> {
-    return { json: { rng: this.rng.getState(), memory: this.memory.toJson() }, arrays: {} };
+    return { json: { agent: 'random', rng: this.rng.getState(), memory: this.memory.toJson() }, arrays: {} };
   }
 
   async load(snapshot: AgentSnapshot): Promise<void> {
-    const json = snapshot.json as { rng: ReturnType<Rng['getState']>; memory: unknown };
+    const json = checkSnapshotAgent(snapshot.json, 'random') as { rng: ReturnType<Rng['getState']>; memory: unknown };
     this.rng.setState(json.rng);
     this.memory.fromJson(json.memory);
   }

@@ -10,7 +10,7 @@ import { registerWasmTrainingKernels } from './wasm/index.js';
 import { withThreadsShim } from './wasm/threads-shim.js';
 
 export interface BackendOptions {
-  /** wasm threads: 1 = single-thread SIMD build; >1 = threaded-SIMD build; 'auto' = all cores. */
+  /** wasm threads: 1 = single-thread SIMD build; 2..8 = threaded-SIMD build; 'auto' = cores (at most 8). */
   readonly threads?: number | 'auto';
   /** The closed-form batch-norm training op (default true). */
   readonly fusedBatchNorm?: boolean;

@@ -59,7 +59,14 @@ export async function runSearch(input: SearchInput): Promise<SearchResult> {
     scorer.cacheHits = checkpoint.cacheHits;
     scorer.best = checkpoint.best;
     scorer.pareto = ParetoFront.from(checkpoint.pareto);
-    await agent.load(checkpoint.agent);
+    try {
+      await agent.load(checkpoint.agent);
+    } catch (cause) {
+      throw new ReleqError('config', `the agent state in ${checkpointDir} does not fit the configured agent: ${(cause as Error).message}`, {
+        hint: 'Resume with the agent and options the run started with, or start a new run.',
+        cause,
+      });
+    }
     await truncate(episodesPath, checkpoint.episodesBytes).catch(async () => writeFile(episodesPath, ''));
     logger.info(`resuming the search at episode ${episode} (${scorer.evaluations} evaluations cached)`);
   } else {

@@ -60,6 +60,16 @@ describe('experiment loading', () => {
     }
   });
 
+  it('replaces a plugin map whose name changes instead of merging the old options into it', async () => {
+    const t = tempDir({ 'base.yaml': BASE, 'child.yaml': 'extends: base.yaml\nagent: {name: random}\n' });
+    try {
+      const { config } = await resolveExperiment(t.path('child.yaml'), [], testRegistry());
+      expect(config.agent).to.deep.equal({ name: 'random', episodes: 1000 });
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('applies typed --set overrides: numbers, booleans, lists, and plugin shorthands', async () => {
     const t = tempDir({ 'x.yaml': 'evaluator: {name: landscape, file: l.json}\nagent: random\n' });
     try {

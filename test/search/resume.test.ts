@@ -101,6 +101,14 @@ describe('search checkpoints and resume', function () {
       expect(ReleqError.is(error)).to.equal(true);
       expect((error as Error).message).to.contain('belongs to another search design');
     }
+    const ppoDir = await tempDir();
+    await run(ppo, ppoDir, { episodes: 3 });
+    try {
+      await run(random, ppoDir, { resume: true });
+      expect.fail('expected a ReleqError');
+    } catch (error) {
+      expect((error as Error).message).to.contain('does not fit the configured agent');
+    }
     const fresh = await run(random, await tempDir(), { resume: true, episodes: 5 });
     expect(fresh.records[0]!.episode).to.equal(1);
   });

@@ -18,7 +18,10 @@ export function displayPath(path: string): string {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
-/** Loads an experiment file and the files it `extends`, merged: later files win, maps merge deeply, lists are replaced. */
+/**
+ * Loads an experiment file and the files it `extends`, merged: later files win, maps merge deeply,
+ * lists are replaced, and a plugin map that names another plugin replaces the old one whole.
+ */
 export function composeFile(file: string, chain: readonly string[] = []): ComposedConfig {
   const abs = resolve(file);
   const shown = displayPath(abs);
@@ -70,7 +73,9 @@ function mergeInto(
   for (const [k, v] of Object.entries(over)) {
     const p = [...path, k];
     const old = out[k];
-    if (isPlainObject(old) && isPlainObject(v)) {
+    // A plugin map whose `name` changes is replaced: the old plugin's options mean nothing to the new one.
+    const renamed = isPlainObject(old) && isPlainObject(v) && typeof v['name'] === 'string' && old['name'] !== undefined && old['name'] !== v['name'];
+    if (isPlainObject(old) && isPlainObject(v) && !renamed) {
       const loc = overSources.find(p);
       if (loc !== undefined) sources.set(p, loc);
       out[k] = mergeInto(old, v, sources, overSources, p);

@@ -76,6 +76,7 @@ export const EXPERIMENT_SCHEMA: SchemaObject = {
         maxSeconds: { type: ['number', 'null'], exclusiveMinimum: 0, default: null, description: 'Stop after this many seconds of search.' },
         finalGreedyEpisodes: { type: 'integer', minimum: 0, default: 1, description: 'Deterministic (argmax) rollouts at the end.' },
         checkpointEvery: { type: 'integer', minimum: 0, default: 50, description: 'Checkpoint every N episodes (0: only at the end and on Ctrl-C).' },
+        sweeps: { type: 'integer', minimum: 1, default: 1, description: 'Passes over the searched layers per episode (restricted actions move one step per visit).' },
       },
     },
   },

@@ -4,6 +4,7 @@ import type {
   Agent, AgentDecision, AgentSetup, AgentSnapshot, EpisodeFeedback, EpisodeMode, StepObservation,
 } from '../../registry/contracts/index.js';
 import { Adam } from './adam.js';
+import { checkSnapshotAgent } from '../snapshot-kind.js';
 import { gae } from './gae.js';
 import { PolicyNetwork, type TrunkKind, type TrunkState } from './policy-network.js';
 import { ppoLoss } from './ppo-loss.js';
@@ -183,13 +184,13 @@ export class PpoAgent implements Agent {
     const net = this.network();
     const adam = this.adam!.getState();
     return {
-      json: { rng: this.rng.getState(), buffer: this.buffer, updates: this.updates, adamStep: adam.step },
+      json: { agent: 'ppo', rng: this.rng.getState(), buffer: this.buffer, updates: this.updates, adamStep: adam.step },
       arrays: { ...net.getWeights(), ...adam.arrays },
     };
   }
 
   async load(snapshot: AgentSnapshot): Promise<void> {
-    const json = snapshot.json as { rng: ReturnType<Rng['getState']>; buffer: Trajectory[]; updates: number; adamStep: number };
+    const json = checkSnapshotAgent(snapshot.json, 'ppo') as unknown as { rng: ReturnType<Rng['getState']>; buffer: Trajectory[]; updates: number; adamStep: number };
     this.network().setWeights(snapshot.arrays);
     this.adam!.setState(json.adamStep, snapshot.arrays);
     this.rng.setState(json.rng);
