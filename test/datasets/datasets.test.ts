@@ -87,11 +87,13 @@ describe('dataset plugins', () => {
 
     const jpg = join(dirs.dataDir, 'cifar-jpg');
     const classes = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+    // jpeg-js takes ~0.1 s per encode: two images, one grey level for truck (class 9), one for the rest.
+    const grey = (v: number): Buffer => jpeg.encode({ data: Buffer.alloc(32 * 32 * 4, v), width: 32, height: 32 }, 90).data;
+    const [dark, light] = [grey(25), grey(225)];
     for (const part of ['train', 'test']) {
       classes.forEach((cls, k) => {
         mkdirSync(join(jpg, part, cls), { recursive: true });
-        const data = Buffer.alloc(32 * 32 * 4, k * 25);
-        writeFileSync(join(jpg, part, cls, '0000.jpg'), jpeg.encode({ data, width: 32, height: 32 }, 90).data);
+        writeFileSync(join(jpg, part, cls, '0000.jpg'), k === 9 ? light : dark);
       });
     }
     const ctx = testContext(dirs);
@@ -99,6 +101,7 @@ describe('dataset plugins', () => {
     expect([j.train.count + j.validation.count, j.test.count]).to.deep.equal([10, 10]);
     expect(Array.from(j.test.labels)).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(Math.abs(j.test.images[9 * 3072]! - 225)).to.be.lessThan(4);
+    expect(Math.abs(j.test.images[8 * 3072]! - 25)).to.be.lessThan(4);
     expect(ctx.logger.lines.some((l) => l.includes('decoding 10 train JPEGs'))).to.equal(true);
     const again = testContext(dirs);
     await load(cifar10Plugin.create({ ...opts, folder: 'cifar-jpg' }, again));
@@ -130,9 +133,9 @@ describe('dataset plugins', () => {
     const dir = join(dirs.dataDir, 'inet');
     mkdirSync(join(dir, 'images'), { recursive: true });
     const lines: string[] = [];
+    const image = jpeg.encode({ data: Buffer.alloc(40 * 30 * 4, 90), width: 40, height: 30 }, 90).data;
     for (let i = 0; i < 10; i++) {
-      const data = Buffer.alloc(40 * 30 * 4, 20 * i);
-      writeFileSync(join(dir, 'images', `img${i}.JPEG`), jpeg.encode({ data, width: 40, height: 30 }, 90).data);
+      writeFileSync(join(dir, 'images', `img${i}.JPEG`), image);
       lines.push(`img${i}.JPEG ${i * 3}`);
     }
     writeFileSync(join(dir, 'labels.txt'), `${lines.join('\n')}\n`);

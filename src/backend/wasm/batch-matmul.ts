@@ -38,9 +38,10 @@ function matMulWrapper(args: KernelArgs, original: tf.KernelFunc | undefined, ke
   const aa = attrs.transposeA ? flipLast(a) : a;
   const bb = attrs.transposeB ? flipLast(b) : b;
   const bGuarded = attrs.transposeB ? bb : guardStalePacking(args, bb);
+  const bias = rankOneBias(args);
   try {
     const result = original({
-      inputs: { ...args.inputs, a: aa, b: bGuarded },
+      inputs: { ...args.inputs, a: aa, b: bGuarded, ...(bias === undefined ? {} : { bias }) },
       backend: args.backend,
       attrs: { ...args.attrs, transposeA: false, transposeB: false },
     }) as tf.TensorInfo;
@@ -48,7 +49,21 @@ function matMulWrapper(args: KernelArgs, original: tf.KernelFunc | undefined, ke
   } finally {
     for (const t of transposed) t.dispose();
     if (bGuarded !== bb) wasmBackend(args).disposeData(bGuarded.dataId);
+    if (bias !== undefined && bias !== args.inputs['bias']) wasmBackend(args).disposeData(bias.dataId);
   }
+}
+
+/**
+ * The stock fused kernel checks the rank its bias had when its data was created, so a bias that
+ * is a reshape of a rank-4 tensor (a 1x1-conv head loaded as dense) is refused: copy it as rank 1.
+ */
+function rankOneBias(args: KernelArgs): tf.TensorInfo | undefined {
+  const bias = args.inputs['bias'] as tf.TensorInfo | undefined;
+  if (bias === undefined || bias === null) return undefined;
+  const backend = wasmBackend(args);
+  const stored = backend.dataIdMap.get(bias.dataId);
+  if (stored === undefined || stored.shape.length === 1) return bias;
+  return copyToNewId(backend, { ...bias, shape: [bias.shape.reduce((p, d) => p * d, 1)] });
 }
 
 export function registerMatMulKernels(): void {
