@@ -36,20 +36,20 @@ for (const seed of seeds) {
   const ctx = { rng: (s: string) => Rng.stream(seed, s) } as unknown as PluginContext;
   const agent = agentName === 'random' ? await randomAgentPlugin.create({}, ctx) : await ppoAgentPlugin.create({ ...schemaDefaults<object>(ppoAgentPlugin.optionsSchema), ...opts } as never, ctx);
   const dir = await mkdtemp(join(tmpdir(), 'h7-'));
-  let rs: number[] = [], ents: number[] = [], stats: Record<string, number>[] = [];
+  let same: number[] = [], rs: number[] = [], ents: number[] = [], stats: Record<string, number>[] = [];
   const t0 = Date.now();
   const res = await runSearch({ problem: await ev.prepare(), evaluator: ev, agent, reward, config: { ...PAPER_SEARCH, maxEvaluations: 3000 }, episodes,
     rng: Rng.stream(seed, 'search'), checkpointDir: dir, resume: false, signal: new AbortController().signal, logger: new MemoryLogger(),
     onEpisode: (r) => {
-      rs.push(r.reward);
+      rs.push(r.reward); same.push(r.bits.every((b) => b === r.bits[0]) ? 1 : 0);
       ents.push(r.probabilities.reduce((s, p) => s - p.reduce((a, q) => a + (q > 0 ? q * Math.log(q) : 0), 0), 0) / Math.max(1, r.probabilities.length));
       if (Object.keys(r.agentStats).length) stats.push(r.agentStats as Record<string, number>);
       if (verbose === 'v' && r.episode % 200 === 0) {
         const m = (xs: number[]) => (xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
         const modes = r.probabilities.map((p) => landscape.bitwidthChoices[p.indexOf(Math.max(...p))]).join('');
         const st = (k: string) => m(stats.map((s) => s[k] ?? 0)).toFixed(3);
-        console.log(`  ep ${r.episode} evals ${r.evaluations} R ${m(rs).toFixed(3)} H ${m(ents).toFixed(2)} mode ${modes} maxp ${r.probabilities.map((p) => Math.max(...p).toFixed(2)).join(',')} vl ${st('valueLoss')} kl ${st('approxKl')} cf ${st('clipFraction')} hit ${hit}`);
-        rs = []; ents = []; stats = [];
+        console.log(`  ep ${r.episode} evals ${r.evaluations} R ${m(rs).toFixed(3)} H ${m(ents).toFixed(2)} mode ${modes} maxp ${r.probabilities.map((p) => Math.max(...p).toFixed(2)).join(',')} vl ${st('valueLoss')} kl ${st('approxKl')} cf ${st('clipFraction')} A+ ${st('positiveAdvantages')} Am ${st('advantageMean')} hit ${hit} same ${m(same).toFixed(2)}`);
+        rs = []; same = []; ents = []; stats = [];
       }
     } });
   out.push(hit);

@@ -43,9 +43,8 @@ export const PRETRAIN_EPOCHS: Readonly<Record<string, number>> = { mnist: 2, cif
  * top-1 on the held-out validation split; answers cached by assignment in an append-only file.
  */
 export class FineTuneEvaluator implements Evaluator {
-  private network: Network | null = null;
   private qm: QuantizableModel | null = null;
-  private data: LoadedDataset | null = null;
+  private layerCount = 0;
   private pre: PretrainResult | null = null;
   private scorer: Scorer | null = null;
   /** The main thread's own session: the final report (it needs the test split) runs here. */
@@ -67,9 +66,7 @@ export class FineTuneEvaluator implements Evaluator {
     checkCompatible(network, data);
     const initSeed = Rng.stream(ctx.seed, 'network/init').seed();
     const qm = network.build({ quantizer, seed: initSeed, activationBits: options.activationBits });
-    this.network = network;
     this.qm = qm;
-    this.data = data;
     qm.setBitwidths(qm.layerTable().map(() => FULL_PRECISION_BITS));
     const pretrain: TrainConfig = { ...options.pretrain, epochs: options.pretrain.epochs ?? PRETRAIN_EPOCHS[data.name] ?? 10 };
     const pre = await pretrainOrLoad({
@@ -79,6 +76,7 @@ export class FineTuneEvaluator implements Evaluator {
     });
     this.pre = pre;
     const layers = qm.layerTable();
+    this.layerCount = layers.length;
     this.fpValidation = options.validationLimit === null
       ? pre.meta.validationAccuracy
       : measureAccuracy(qm.model, strided(data.validation, options.validationLimit), data, data.numClasses).top1;
@@ -108,9 +106,8 @@ export class FineTuneEvaluator implements Evaluator {
   evaluate(bits: Bitwidths): Promise<Evaluation> {
     const scorer = this.ready();
     const key = bits.join(',');
-    const expected = this.qm!.layerTable().length;
-    if (bits.length !== expected) {
-      return Promise.reject(new ReleqError('internal', `evaluate: ${bits.length} bitwidths for ${expected} layers`));
+    if (bits.length !== this.layerCount) {
+      return Promise.reject(new ReleqError('internal', `evaluate: ${bits.length} bitwidths for ${this.layerCount} layers`));
     }
     this.answered.add(key);
     const cached = this.cache?.get(bits);
@@ -119,7 +116,10 @@ export class FineTuneEvaluator implements Evaluator {
       return Promise.resolve({ accuracy: cached.accuracy, origin: 'measured', seconds: 0 });
     }
     const pending = this.inflight.get(key);
-    if (pending !== undefined) return pending;
+    if (pending !== undefined) {
+      this.counts.cacheHits++; // answered by the measurement already running
+      return pending;
+    }
     const run = scorer.score({ bits, config: this.options.finetune, evalLimit: this.options.validationLimit, withTest: false })
       .then((r): Evaluation => {
         this.counts.measured++;

@@ -25,6 +25,11 @@ export interface PpoOptions {
   readonly normalizeAdvantages: boolean;
   /** Clip the global gradient norm to this value (0 = no clipping). */
   readonly maxGradNorm: number;
+  /**
+   * Append a one-hot of the step (which searched layer) to the state the network sees, so each layer
+   * has its own input weights. Optional in code (false) for callers written before it existed.
+   */
+  readonly stepOneHot?: boolean;
 }
 
 interface Trajectory {
@@ -49,14 +54,17 @@ export class PpoAgent implements Agent {
   private current: Omit<Trajectory, 'advantages' | 'returns'> & { values: number[] } = this.emptyEpisode();
   private buffer: Trajectory[] = [];
   private updates = 0;
+  /** Length of the step one-hot appended to the features (0 = none). */
+  private steps = 0;
 
   constructor(readonly options: PpoOptions, private readonly rng: Rng) {}
 
   async begin(setup: AgentSetup): Promise<void> {
     this.dispose();
     const o = this.options;
+    this.steps = o.stepOneHot ? setup.stepsPerEpisode : 0;
     this.net = new PolicyNetwork({
-      featureCount: setup.featureCount, actionCount: setup.actionSpace.size, hidden: o.hidden, trunk: o.trunk,
+      featureCount: setup.featureCount + this.steps, actionCount: setup.actionSpace.size, hidden: o.hidden, trunk: o.trunk,
       temperature: o.temperature,
     }, this.rng);
     this.names = new Map([...this.net.variables].map(([name, v]) => [v.name, name]));
@@ -82,8 +90,10 @@ export class PpoAgent implements Agent {
   act(observation: StepObservation): AgentDecision {
     const net = this.network();
     const previous = this.state ?? net.initialState(1);
+    const features = Array.from(observation.features);
+    for (let s = 0; s < this.steps; s++) features.push(s === observation.step ? 1 : 0);
     const out = tf.tidy(() => {
-      const r = net.step(tf.tensor2d(observation.features, [1, observation.features.length]), previous);
+      const r = net.step(tf.tensor2d(features, [1, features.length]), previous);
       return { logProbs: r.logProbs, values: r.values, c: r.state.c, h: r.state.h };
     });
     const logProbs = Array.from(out.logProbs.dataSync());
@@ -95,7 +105,7 @@ export class PpoAgent implements Agent {
     this.state = { c: out.c, h: out.h };
     const probabilities = logProbs.map(Math.exp);
     const action = this.mode === 'greedy' ? argmax(logProbs) : this.rng.categorical(probabilities);
-    this.current.features.push(Array.from(observation.features));
+    this.current.features.push(features);
     this.current.actions.push(action);
     this.current.logProbs.push(logProbs[action]!);
     this.current.values.push(value);
@@ -124,6 +134,13 @@ export class PpoAgent implements Agent {
     const net = this.network();
     const adam = this.adam!;
     let advantages = episodes.map((e) => e.advantages);
+    const raw = advantages.flat();
+    // Diagnostics: the share of positive raw advantages shows a lagging baseline (all positive
+    // means every sampled action is reinforced, whatever it was).
+    const diagnostics = {
+      advantageMean: raw.reduce((s, a) => s + a, 0) / raw.length,
+      positiveAdvantages: raw.filter((a) => a > 0).length / raw.length,
+    };
     if (o.normalizeAdvantages) {
       const flat = advantages.flat();
       const mean = flat.reduce((s, a) => s + a, 0) / flat.length;
@@ -144,7 +161,7 @@ export class PpoAgent implements Agent {
     }
     this.updates++;
     const mean = Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, v / steps]));
-    return { ...mean, updates: this.updates };
+    return { ...mean, ...diagnostics, updates: this.updates };
   }
 
   private gradientStep(net: PolicyNetwork, adam: Adam, batch: Trajectory[], advantages: number[][]): Record<string, number> {
