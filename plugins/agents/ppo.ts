@@ -33,6 +33,11 @@ export const ppoAgentPlugin = definePlugin<'agent', PpoOptions>({
         description: 'Standardise advantages over each update (only with several episodesPerUpdate: over one episode it erases whether the episode was good)',
       },
       maxGradNorm: num(0, 'Clip the global gradient norm (0 = off)', { minimum: 0 }),
+      stepOneHot: {
+        type: 'boolean', default: false,
+        description: 'Append a one-hot of the step (which searched layer) to the state the network sees (not in the paper)',
+      },
+      targetEntropy: num(0, 'Entropy floor as a share of ln(actions): below it the entropy weight grows from entropyCoef (0 = off, the paper\'s fixed weight)', { minimum: 0, maximum: 1 }),
     },
   },
   create(options, ctx) {

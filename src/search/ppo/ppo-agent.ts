@@ -30,6 +30,13 @@ export interface PpoOptions {
    * has its own input weights. Optional in code (false) for callers written before it existed.
    */
   readonly stepOneHot?: boolean;
+  /**
+   * Entropy floor as a share of the uniform policy's entropy ln(actions) (0 = off: entropyCoef stays
+   * fixed). When the mean per-step entropy of an update falls below it, the entropy weight grows
+   * (dual ascent on log c2, as in SAC's automatic temperature), and it shrinks back towards
+   * entropyCoef above it. Optional in code (0) for callers written before it existed.
+   */
+  readonly targetEntropy?: number;
 }
 
 interface Trajectory {
@@ -56,13 +63,20 @@ export class PpoAgent implements Agent {
   private updates = 0;
   /** Length of the step one-hot appended to the features (0 = none). */
   private steps = 0;
+  /** Current entropy weight c2 (entropyCoef unless the entropy floor adapted it). */
+  private entropyCoef: number;
+  private actionCount = 1;
 
-  constructor(readonly options: PpoOptions, private readonly rng: Rng) {}
+  constructor(readonly options: PpoOptions, private readonly rng: Rng) {
+    this.entropyCoef = options.entropyCoef;
+  }
 
   async begin(setup: AgentSetup): Promise<void> {
     this.dispose();
     const o = this.options;
     this.steps = o.stepOneHot ? setup.stepsPerEpisode : 0;
+    this.actionCount = setup.actionSpace.size;
+    this.entropyCoef = o.entropyCoef;
     this.net = new PolicyNetwork({
       featureCount: setup.featureCount + this.steps, actionCount: setup.actionSpace.size, hidden: o.hidden, trunk: o.trunk,
       temperature: o.temperature,
@@ -161,7 +175,22 @@ export class PpoAgent implements Agent {
     }
     this.updates++;
     const mean = Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, v / steps]));
-    return { ...mean, ...diagnostics, updates: this.updates };
+    const used = this.entropyCoef;
+    this.adaptEntropy(totals.entropy / steps);
+    return { ...mean, ...diagnostics, entropyCoef: used, updates: this.updates };
+  }
+
+  /**
+   * Entropy floor: log c2 += rate * (target - H) / ln(A), c2 kept in [entropyCoef, 1]. A policy that
+   * collapses onto one assignment stops producing new evaluations (repeats are cache hits), so the
+   * floor keeps sampling the neighbourhood of its mode instead.
+   */
+  private adaptEntropy(entropy: number): void {
+    const share = this.options.targetEntropy ?? 0;
+    if (share <= 0 || this.actionCount < 2) return;
+    const max = Math.log(this.actionCount);
+    const next = this.entropyCoef * Math.exp(ENTROPY_RATE * (share * max - entropy) / max);
+    this.entropyCoef = Math.min(1, Math.max(this.options.entropyCoef, next));
   }
 
   private gradientStep(net: PolicyNetwork, adam: Adam, batch: Trajectory[], advantages: number[][]): Record<string, number> {
@@ -178,7 +207,7 @@ export class PpoAgent implements Agent {
       const { grads } = tf.variableGrads(() => {
         const out = net.unroll(x);
         const parts = ppoLoss({ logProbs: out.logProbs, values: out.values, actions, oldLogProbs, advantages: adv, returns }, {
-          clip: o.clip, valueCoef: o.valueCoef, entropyCoef: o.entropyCoef,
+          clip: o.clip, valueCoef: o.valueCoef, entropyCoef: this.entropyCoef,
         });
         kept = [parts.policyLoss, parts.valueLoss, parts.entropy, parts.approxKl, parts.clipFraction].map((t) => tf.keep(t));
         return parts.loss;
@@ -201,18 +230,19 @@ export class PpoAgent implements Agent {
     const net = this.network();
     const adam = this.adam!.getState();
     return {
-      json: { agent: 'ppo', rng: this.rng.getState(), buffer: this.buffer, updates: this.updates, adamStep: adam.step },
+      json: { agent: 'ppo', rng: this.rng.getState(), buffer: this.buffer, updates: this.updates, adamStep: adam.step, entropyCoef: this.entropyCoef },
       arrays: { ...net.getWeights(), ...adam.arrays },
     };
   }
 
   async load(snapshot: AgentSnapshot): Promise<void> {
-    const json = checkSnapshotAgent(snapshot.json, 'ppo') as unknown as { rng: ReturnType<Rng['getState']>; buffer: Trajectory[]; updates: number; adamStep: number };
+    const json = checkSnapshotAgent(snapshot.json, 'ppo') as unknown as { rng: ReturnType<Rng['getState']>; buffer: Trajectory[]; updates: number; adamStep: number; entropyCoef?: number };
     this.network().setWeights(snapshot.arrays);
     this.adam!.setState(json.adamStep, snapshot.arrays);
     this.rng.setState(json.rng);
     this.buffer = json.buffer;
     this.updates = json.updates;
+    this.entropyCoef = json.entropyCoef ?? this.options.entropyCoef;
   }
 
   private disposeState(): void {
@@ -231,6 +261,9 @@ export class PpoAgent implements Agent {
     this.adam = null;
   }
 }
+
+/** Step size of the entropy weight's dual ascent (per update, in log space, per unit of ln A). */
+const ENTROPY_RATE = 2;
 
 function argmax(xs: readonly number[]): number {
   let best = 0;
