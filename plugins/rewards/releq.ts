@@ -6,6 +6,8 @@ export interface ReleqRewardOptions {
   readonly b: number;
   readonly th: number;
   readonly minQuantization: number;
+  /** 'bits': State_Quantization (the paper); 'hardware': cost relative to 8-bit on the first hardware target. */
+  readonly quantizationTerm?: 'bits' | 'hardware';
 }
 
 /**
@@ -17,7 +19,9 @@ export function releqReward(input: RewardInput, o: ReleqRewardOptions): number {
   const y = input.stateAccuracy;
   if (y < o.th || y <= 0) return -1;
   // x < 0 only when SQ is below the floor (bitwidths under 2): treat as the best quantization.
-  const x = Math.max(0, input.stateQuantization - o.minQuantization);
+  const q = o.quantizationTerm === 'hardware' ? input.relativeCost : input.stateQuantization;
+  if (q === undefined) throw new Error("releq reward: quantizationTerm 'hardware' needs a relative hardware cost, and none was given");
+  const x = Math.max(0, q - o.minQuantization);
   return 2 * ((1 - x ** o.a) * y ** (o.b / y) - 0.5);
 }
 
@@ -35,6 +39,10 @@ export const releqRewardPlugin = definePlugin<'reward', ReleqRewardOptions>({
       minQuantization: {
         type: 'number', minimum: 0, maximum: 1, default: 0.25,
         description: 'State_Quantization of the lowest bitwidth (2/8), subtracted to give x',
+      },
+      quantizationTerm: {
+        enum: ['bits', 'hardware'], default: 'bits',
+        description: "What x measures: 'bits' = State_Quantization (the paper); 'hardware' = the assignment's cost relative to 8-bit on the experiment's first hardware target (goes beyond the paper, as HAQ does)",
       },
     },
   },

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { Container } from 'inversify';
 import type {
-  Bitwidths, CostReport, Evaluator, HardwareTarget, LayerInfo, TrackerRun,
+  Bitwidths, CostReport, Evaluator, HardwareTarget, LayerInfo, MetricPoint, TrackerRun,
 } from '../registry/contracts/index.js';
 import type { PluginInstances, RunPaths } from '../registry/plugin.js';
 import { createRunContainer, type BackendService } from '../registry/container.js';
@@ -100,7 +100,7 @@ export async function runExperiment(root: Container, experiment: ResolvedExperim
     const agent = await get('agent');
     const reward = await get('reward');
     const progress = createProgress(config.agent.episodes + config.search.finalGreedyEpisodes, 'search', options.progress);
-    let pending: Parameters<TrackerRun['logMetrics']>[0][number][] = [];
+    let pending: MetricPoint[] = [];
     const flush = async (): Promise<void> => {
       if (pending.length > 0) await trackerRun.logMetrics(pending);
       pending = [];
@@ -119,6 +119,7 @@ export async function runExperiment(root: Container, experiment: ResolvedExperim
         ...(costFn === undefined ? {} : { costFn }),
         onEpisode: async (record) => {
           pending.push(...episodeMetrics(record, problem.layers, Date.now()));
+          if (config.costEveryEvaluation) pending.push(...hardwareMetrics(await costAll(hardware, problem.layers, record.bits), record.episode));
           if (pending.length >= 500) await flush();
           progress.update(record.episode, {
             best: record.bestReward.toFixed(3), acc: `${(100 * record.accuracy).toFixed(1)}%`,
@@ -194,6 +195,14 @@ async function costAll(targets: readonly HardwareTarget[], layers: readonly Laye
   }));
 }
 
+function hardwareMetrics(summaries: readonly HardwareSummary[], step: number): MetricPoint[] {
+  const timestamp = Date.now();
+  return summaries.flatMap((h) => [
+    { key: `hardware.${h.target}.speedup`, value: h.speedup, step, timestamp },
+    ...(h.energyReduction === null ? [] : [{ key: `hardware.${h.target}.energy_reduction`, value: h.energyReduction, step, timestamp }]),
+  ]);
+}
+
 async function logResults(trackerRun: TrackerRun, results: RunResults, dir: string): Promise<void> {
   const resultsPath = writeJson(dir, 'results.json', results);
   const now = Date.now();
@@ -206,8 +215,8 @@ async function logResults(trackerRun: TrackerRun, results: RunResults, dir: stri
     ...final('final.test_accuracy', results.finalReport?.testAccuracy),
     ...final('final.accuracy_loss', results.finalReport?.accuracyLoss),
     ...final('full_precision_accuracy', results.problem.fullPrecisionAccuracy),
-    ...results.hardware.flatMap((h) => [...final(`hardware.${h.target}.speedup`, h.speedup), ...final(`hardware.${h.target}.energy_reduction`, h.energyReduction)]),
   ]);
+  await trackerRun.logMetrics(hardwareMetrics(results.hardware, 0).map((m) => ({ ...m, key: `final.${m.key}` })));
   await trackerRun.setTags({ 'releq.best_bits': results.best.bits.join(',') });
   await trackerRun.logArtifact(resultsPath);
   await trackerRun.logArtifact(join(dir, 'config.yaml'));

@@ -13,8 +13,8 @@ export function formatSummary(results: RunResults): string {
     ['  reward', results.best.reward.toFixed(4)],
     ['greedy rollout', `[${results.final.bits.join(', ')}] accuracy ${pct(results.final.accuracy)}, average bits ${results.final.averageBits.toFixed(3)}`],
     ['episodes', `${results.search.episodes}${results.search.interrupted ? ' (interrupted)' : ''}`],
-    ['evaluations', `${results.search.evaluations} distinct (${results.evaluator.recorded} recorded, ${results.evaluator.estimated} estimated, ${results.evaluator.measured} measured), ${results.search.cacheHits} cache hits`],
-    ['wall time', `${results.search.wallSeconds.toFixed(1)} s search, ${results.wallSeconds.toFixed(1)} s total`],
+    ['evaluations', `${results.search.evaluations} distinct, ${results.search.cacheHits} cache hits; this session's evaluator: ${results.evaluator.recorded} recorded, ${results.evaluator.estimated} estimated, ${results.evaluator.measured} measured`],
+    ['wall time', `${results.search.wallSeconds.toFixed(1)} s search (all sessions), ${results.wallSeconds.toFixed(1)} s this session`],
   ];
   if (results.finalReport !== null) {
     const f = results.finalReport;

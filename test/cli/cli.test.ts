@@ -68,6 +68,23 @@ describe('releq CLI (end to end, compiled)', function () {
     }
   });
 
+  it('costs every evaluated assignment and the final one on hardware targets, with a hardware-aware reward', () => {
+    const hw = `${EXPERIMENT}hardware: [stripes, {name: bit-serial-cpu, timing: false}]\ncostEveryEvaluation: true\nreward: {name: releq, quantizationTerm: hardware}\n`;
+    const t = tempDir({ 'exp.yaml': hw, 'land.json': JSON.stringify(syntheticLandscape()) });
+    try {
+      const r = releq(['run', 'exp.yaml', '--no-progress', '--set', 'agent.episodes=10'], t.dir);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.match(/hardware stripes\s+speedup \d+\.\d\dx vs 8-bit, energy \d+\.\d\dx less/);
+      expect(r.stdout).to.match(/hardware bit-serial-cpu\s+speedup \d+\.\d\dx vs 8-bit/);
+      const exp = readdirSync(join(t.dir, 'mlruns')).find((d) => /^\d+$/.test(d) && d !== '0')!;
+      const run = readdirSync(join(t.dir, 'mlruns', exp)).find((d) => d !== 'meta.yaml')!;
+      const lines = readFileSync(join(t.dir, 'mlruns', exp, run, 'metrics', 'hardware.stripes.speedup'), 'utf8').trim().split('\n');
+      expect(lines.length).to.equal(11); // 10 episodes and the greedy rollout
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('rejects a bad experiment with exit code 2, no stack trace and nothing written', () => {
     const t = tempDir({ 'exp.yaml': EXPERIMENT.replace('episodes: 30', 'episodez: 30'), 'land.json': '{}' });
     try {

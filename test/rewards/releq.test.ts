@@ -33,3 +33,15 @@ describe('releq reward', () => {
     expect(reward.compute({ stateQuantization: 0.5, stateAccuracy: 0.9, bits: [] })).to.equal(-1);
   });
 });
+
+describe('releq reward on hardware cost', () => {
+  const o = { a: 0.8, b: 1, th: 0.4, minQuantization: 0.25, quantizationTerm: 'hardware' as const };
+  it('measures quantization by the relative hardware cost instead of average bits', () => {
+    const byCost = releqReward({ stateQuantization: 1, stateAccuracy: 0.9, bits: [], relativeCost: 0.5 }, o);
+    const byBits = releqReward({ stateQuantization: 0.5, stateAccuracy: 0.9, bits: [] }, { ...o, quantizationTerm: 'bits' });
+    expect(byCost).to.be.closeTo(byBits, 1e-12);
+  });
+  it('says so when no hardware cost is given', () => {
+    expect(() => releqReward({ stateQuantization: 0.5, stateAccuracy: 0.9, bits: [] }, o)).to.throw('needs a relative hardware cost');
+  });
+});

@@ -26,4 +26,11 @@ const baselinesNeedFlexible: Rule = (config, _registry, issues) => {
   }
 };
 
-export const RULES: readonly Rule[] = [bitwidthsAscending, startBitsOnLadder, baselinesNeedFlexible];
+/** A reward that measures quantization on hardware needs a hardware target to ask. */
+const hardwareRewardNeedsTarget: Rule = (config, _registry, issues) => {
+  if (config.reward['quantizationTerm'] === 'hardware' && config.hardware.length === 0) {
+    issues.push({ path: ['reward', 'quantizationTerm'], message: "'hardware' needs at least one hardware target (set `hardware: [bit-serial-cpu]`, say)" });
+  }
+};
+
+export const RULES: readonly Rule[] = [bitwidthsAscending, startBitsOnLadder, baselinesNeedFlexible, hardwareRewardNeedsTarget];
