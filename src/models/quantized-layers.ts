@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Quantizer } from '../registry/contracts/quantizer.js';
-import { FULL_PRECISION_BITS, type LayerKind } from '../registry/contracts/layer-table.js';
+import { FULL_PRECISION_BITS, type LayerInfo, type LayerKind } from '../registry/contracts/layer-table.js';
 
 export type FusedActivation = 'linear' | 'relu' | 'relu6';
 /** 'same' / 'valid' as in Keras, or a number for symmetric explicit padding (PyTorch style). */
@@ -34,18 +34,8 @@ export interface ConvArgs extends QuantizedLayerArgs {
   readonly padding: Padding;
 }
 
-/** Static geometry of a quantizable layer, read by the layer table. */
-export interface LayerGeometry {
-  readonly kind: LayerKind;
-  readonly outChannels: number;
-  readonly inChannels: number;
-  readonly kernelSize: number;
-  readonly stride: number;
-  readonly inSpatial: number;
-  readonly outSpatial: number;
-  readonly macs: number;
-  readonly params: number;
-}
+/** Static geometry of a quantizable layer: its layer-table row without the name and weight statistics. */
+export type LayerGeometry = Omit<LayerInfo, 'name' | 'weightStd'>;
 
 export function convOutputSize(size: number, kernel: number, stride: number, padding: Padding): number {
   if (padding === 'same') return Math.ceil(size / stride);

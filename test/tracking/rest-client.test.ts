@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import type { MetricPoint } from '../../src/registry/contracts/tracker.js';
-import { MemoryLogger } from '../../src/services/logger.js';
 import { MlflowRestApi } from '../../src/tracking/rest/api.js';
 import { resolveAuth } from '../../src/tracking/rest/auth.js';
 import { batchBytes, chunkBatch, CLIENT_RUN_KEY_TAG, createRunOnce, logChunkOnce } from '../../src/tracking/rest/batch.js';
