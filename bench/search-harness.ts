@@ -41,7 +41,8 @@ export function levelSet(landscape: LandscapeFile, reward: Reward, config: Searc
       stateQuantization: env.stateQuantization(e.bits), stateAccuracy: e.accuracy / landscape.fullPrecisionAccuracy, bits: e.bits,
     }),
   }));
-  const best = Math.max(...scored.map((s) => s.r)), worst = Math.min(...scored.map((s) => s.r));
+  // reduce, not Math.max(...): a spread of a large landscape's entries overflows the call stack.
+  const best = scored.reduce((m, s) => Math.max(m, s.r), -Infinity), worst = scored.reduce((m, s) => Math.min(m, s.r), Infinity);
   return new Set(scored.filter((s) => (s.r - worst) / (best - worst) >= level).map((s) => s.key));
 }
 

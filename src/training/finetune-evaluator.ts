@@ -123,6 +123,7 @@ export class FineTuneEvaluator implements Evaluator {
     const run = scorer.score({ bits, config: this.options.finetune, evalLimit: this.options.validationLimit, withTest: false })
       .then((r): Evaluation => {
         this.counts.measured++;
+        if (r.diverged) this.ctx.logger.warn(`the fine-tune of [${bits.join(', ')}] diverged after ${r.steps} steps; scored as it stood: ${(100 * r.validation.top1).toFixed(2)}%`);
         this.cache?.put({ bits: [...bits], accuracy: r.validation.top1, seconds: r.seconds });
         return { accuracy: r.validation.top1, origin: 'measured', seconds: r.seconds };
       })
@@ -141,6 +142,7 @@ export class FineTuneEvaluator implements Evaluator {
     const { final } = this.options;
     this.ctx.logger.info(`final fine-tune of [${bits.join(', ')}]: ${final.steps ?? `${final.epochs} epochs`} at lr ${final.learningRate}`);
     const r = await scorer.score({ bits, config: final, evalLimit: null, withTest: true });
+    if (r.diverged) this.ctx.logger.warn(`the final fine-tune of [${bits.join(', ')}] diverged after ${r.steps} steps; lower evaluator.final.learningRate`);
     const fpTest = this.pre!.meta.testAccuracy;
     const test = r.test!.top1;
     return {
@@ -149,7 +151,7 @@ export class FineTuneEvaluator implements Evaluator {
       testAccuracy: test,
       fullPrecisionTestAccuracy: fpTest,
       accuracyLoss: fpTest - test,
-      note: `fine-tuned ${r.steps} steps (batch ${final.batchSize}, lr ${final.learningRate}, ${final.optimizer}); full-precision validation ${(100 * this.pre!.meta.validationAccuracy).toFixed(2)}%`,
+      note: `${r.diverged ? 'DIVERGED after ' : 'fine-tuned '}${r.steps} steps (batch ${final.batchSize}, lr ${final.learningRate}, ${final.optimizer}); full-precision validation ${(100 * this.pre!.meta.validationAccuracy).toFixed(2)}%`,
     };
   }
 

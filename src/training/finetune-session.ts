@@ -16,6 +16,8 @@ export interface ScoreResult {
   readonly test: AccuracyResult | null;
   readonly seconds: number;
   readonly steps: number;
+  /** The fine-tune's loss became non-finite: the model was scored as it stood (usually near chance). */
+  readonly diverged: boolean;
 }
 
 /**
@@ -37,10 +39,10 @@ export class FineTuneSession {
     this.qm.setBitwidths(bits);
     const rng = Rng.stream(this.seed, `finetune/${bits.join('-')}`);
     const trained = await trainModel(this.qm.model, this.data.train, this.data, this.data.numClasses, config, rng,
-      options.signal === undefined ? {} : { signal: options.signal });
+      { onDivergence: 'stop', ...(options.signal === undefined ? {} : { signal: options.signal }) });
     const { model } = this.qm;
     const validation = measureAccuracy(model, strided(this.data.validation, options.evalLimit ?? null), this.data, this.data.numClasses);
     const test = options.withTest === true ? measureAccuracy(model, this.data.test, this.data, this.data.numClasses) : null;
-    return { validation, test, steps: trained.steps, seconds: (performance.now() - started) / 1000 };
+    return { validation, test, steps: trained.steps, seconds: (performance.now() - started) / 1000, diverged: trained.diverged };
   }
 }

@@ -22,7 +22,8 @@ class SgdMomentum implements StepRule {
     const next = tf.tidy(() => this.vars.map((w, i) => {
       let g = grads[i]!;
       if (this.weightDecay > 0) g = tf.add(g, tf.mul(w, this.weightDecay));
-      const v = old === null || this.momentum === 0 ? g : tf.add(tf.mul(old[i]!, this.momentum), g);
+      // A copy: without weight decay `g` is the caller's gradient, which it disposes after this step.
+      const v = old === null || this.momentum === 0 ? tf.clone(g) : tf.add(tf.mul(old[i]!, this.momentum), g);
       w.assign(tf.sub(w, tf.mul(v, lr)));
       return v;
     }));

@@ -34,6 +34,8 @@ export interface TrainResult {
   /** Mean loss over the last 10% of the steps. */
   readonly finalLoss: number;
   readonly seconds: number;
+  /** The loss stopped being finite and training stopped there (only with `onDivergence: 'stop'`). */
+  readonly diverged: boolean;
 }
 
 export function stepsFor(config: TrainConfig, count: number): number {
@@ -53,10 +55,14 @@ export async function trainModel(
   numClasses: number,
   config: TrainConfig,
   rng: Rng,
-  hooks: { onProgress?: (p: TrainProgress) => void; signal?: AbortSignal; progressEvery?: number } = {},
+  hooks: {
+    onProgress?: (p: TrainProgress) => void; signal?: AbortSignal; progressEvery?: number;
+    /** 'throw' (pretraining: a bad setting) or 'stop' (a fine-tune: an assignment that cannot train is scored as it is). */
+    onDivergence?: 'throw' | 'stop';
+  } = {},
 ): Promise<TrainResult> {
   const steps = stepsFor(config, data.count);
-  if (steps === 0) return { steps: 0, finalLoss: Number.NaN, seconds: 0 };
+  if (steps === 0) return { steps: 0, finalLoss: Number.NaN, seconds: 0, diverged: false };
   if (data.count === 0) throw new ReleqError('data', 'cannot train: the training split is empty', { hint: 'check the data set and its trainLimit / validationFraction' });
   const started = performance.now();
   const batch = Math.min(config.batchSize, data.count);
@@ -90,7 +96,13 @@ export async function trainModel(
       const isTail = step >= steps - tail;
       if ((isTail || step % every === 0 || step === steps - 1)) {
         const loss = (await cost.data())[0]!;
-        if (!Number.isFinite(loss)) throw new ReleqError('internal', `training diverged (loss ${loss} at step ${step + 1})`, { hint: 'lower the learning rate' });
+        if (!Number.isFinite(loss)) {
+          if (hooks.onDivergence === 'stop') {
+            cost.dispose();
+            return { steps: step + 1, finalLoss: loss, seconds: (performance.now() - started) / 1000, diverged: true };
+          }
+          throw new ReleqError('internal', `training diverged (loss ${loss} at step ${step + 1})`, { hint: 'lower the learning rate' });
+        }
         if (isTail) tailLoss += loss;
         hooks.onProgress?.({ step: step + 1, steps, loss });
       }
@@ -101,7 +113,7 @@ export async function trainModel(
   } finally {
     rule.dispose();
   }
-  return { steps, finalLoss: tailLoss / tail, seconds: (performance.now() - started) / 1000 };
+  return { steps, finalLoss: tailLoss / tail, seconds: (performance.now() - started) / 1000, diverged: false };
 }
 
 function shuffleInPlace(a: Int32Array, rng: Rng): void {

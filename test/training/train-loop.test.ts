@@ -51,6 +51,23 @@ describe('train loop', () => {
     qm.dispose();
   });
 
+  it('stops a diverging fine-tune and says so when asked, and throws otherwise', async () => {
+    const data = tinyData(3);
+    const qm = tinyNetwork.build({ quantizer, seed: 5, activationBits: null });
+    const wild: TrainConfig = { ...sgd, epochs: 1, learningRate: 1e30, weightDecay: 0 };
+    const initial = snapshotWeights(qm.model);
+    const tensors = tf.memory().numTensors;
+    const r = await trainModel(qm.model, data.train, data, 4, wild, Rng.stream(1, 'order'), { onDivergence: 'stop', progressEvery: 1 });
+    expect(r.diverged).to.equal(true);
+    expect(r.steps).to.be.lessThan(stepsFor(wild, data.train.count));
+    expect(tf.memory().numTensors).to.equal(tensors);
+    restoreWeights(qm.model, initial);
+    let error: unknown;
+    await trainModel(qm.model, data.train, data, 4, wild, Rng.stream(1, 'order'), { progressEvery: 1 }).catch((e: unknown) => { error = e; });
+    expect(String(error)).to.contain('training diverged');
+    qm.dispose();
+  });
+
   it('trains through quantized weights (4 bits) with adam and a cosine schedule', async () => {
     const data = tinyData(2);
     const qm = tinyNetwork.build({ quantizer, seed: 4, activationBits: null });

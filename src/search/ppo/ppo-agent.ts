@@ -26,11 +26,6 @@ export interface PpoOptions {
   /** Clip the global gradient norm to this value (0 = no clipping). */
   readonly maxGradNorm: number;
   /**
-   * Append a one-hot of the step (which searched layer) to the state the network sees, so each layer
-   * has its own input weights. Optional in code (false) for callers written before it existed.
-   */
-  readonly stepOneHot?: boolean;
-  /**
    * Entropy floor as a share of the uniform policy's entropy ln(actions) (0 = off: entropyCoef stays
    * fixed). When the mean per-step entropy of an update falls below it, the entropy weight grows
    * (dual ascent on log c2, as in SAC's automatic temperature), and it shrinks back towards
@@ -61,8 +56,6 @@ export class PpoAgent implements Agent {
   private current: Omit<Trajectory, 'advantages' | 'returns'> & { values: number[] } = this.emptyEpisode();
   private buffer: Trajectory[] = [];
   private updates = 0;
-  /** Length of the step one-hot appended to the features (0 = none). */
-  private steps = 0;
   /** Current entropy weight c2 (entropyCoef unless the entropy floor adapted it). */
   private entropyCoef: number;
   private actionCount = 1;
@@ -74,11 +67,10 @@ export class PpoAgent implements Agent {
   async begin(setup: AgentSetup): Promise<void> {
     this.dispose();
     const o = this.options;
-    this.steps = o.stepOneHot ? setup.stepsPerEpisode : 0;
     this.actionCount = setup.actionSpace.size;
     this.entropyCoef = o.entropyCoef;
     this.net = new PolicyNetwork({
-      featureCount: setup.featureCount + this.steps, actionCount: setup.actionSpace.size, hidden: o.hidden, trunk: o.trunk,
+      featureCount: setup.featureCount, actionCount: setup.actionSpace.size, hidden: o.hidden, trunk: o.trunk,
       temperature: o.temperature,
     }, this.rng);
     this.names = new Map([...this.net.variables].map(([name, v]) => [v.name, name]));
@@ -105,7 +97,6 @@ export class PpoAgent implements Agent {
     const net = this.network();
     const previous = this.state ?? net.initialState(1);
     const features = Array.from(observation.features);
-    for (let s = 0; s < this.steps; s++) features.push(s === observation.step ? 1 : 0);
     const out = tf.tidy(() => {
       const r = net.step(tf.tensor2d(features, [1, features.length]), previous);
       return { logProbs: r.logProbs, values: r.values, c: r.state.c, h: r.state.h };
