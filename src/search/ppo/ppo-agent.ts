@@ -147,9 +147,8 @@ export class PpoAgent implements Agent {
       positiveAdvantages: raw.filter((a) => a > 0).length / raw.length,
     };
     if (o.normalizeAdvantages) {
-      const flat = advantages.flat();
-      const mean = flat.reduce((s, a) => s + a, 0) / flat.length;
-      const std = Math.sqrt(flat.reduce((s, a) => s + (a - mean) ** 2, 0) / flat.length);
+      const mean = diagnostics.advantageMean;
+      const std = Math.sqrt(raw.reduce((s, a) => s + (a - mean) ** 2, 0) / raw.length);
       advantages = advantages.map((as) => as.map((a) => (a - mean) / (std + 1e-8)));
     }
     const totals = { policyLoss: 0, valueLoss: 0, entropy: 0, approxKl: 0, clipFraction: 0 };
