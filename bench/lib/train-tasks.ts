@@ -5,20 +5,27 @@ import { buildBenchModel, gradients, median, randomBatch, trainStep, type BenchM
 export interface JobPayload { model: BenchModelName; batch: number; warmup: number; steps: number; seed: number }
 export interface JobResult { stepMs: number; imagesPerSec: number; numTensorsAfterWarmup: number; numTensorsAtEnd: number }
 
+/** Runs `warmup` untimed then `steps` timed calls of `step(n)` (n counts all calls); median step time. */
+function timeSteps(p: JobPayload, step: (n: number) => void): JobResult {
+  let n = 0;
+  for (; n < p.warmup; n++) step(n);
+  const afterWarmup = tf.memory().numTensors;
+  const times: number[] = [];
+  for (let i = 0; i < p.steps; i++, n++) {
+    const t0 = performance.now();
+    step(n);
+    times.push(performance.now() - t0);
+  }
+  const ms = median(times);
+  return { stepMs: ms, imagesPerSec: (p.batch * 1000) / ms, numTensorsAfterWarmup: afterWarmup, numTensorsAtEnd: tf.memory().numTensors };
+}
+
 /** An independent training job: its own model, timed SGD steps. */
 export async function trainJob(p: JobPayload): Promise<JobResult> {
   const m = await buildBenchModel(p.model, p.seed);
   const optimizer = tf.train.sgd(0.01);
   const { x, y } = randomBatch(m, p.batch, p.seed);
-  for (let i = 0; i < p.warmup; i++) trainStep(m, optimizer, x, y);
-  const afterWarmup = tf.memory().numTensors;
-  const times: number[] = [];
-  for (let i = 0; i < p.steps; i++) {
-    const t0 = performance.now();
-    trainStep(m, optimizer, x, y);
-    times.push(performance.now() - t0);
-  }
-  const result = { stepMs: median(times), imagesPerSec: (p.batch * 1000) / median(times), numTensorsAfterWarmup: afterWarmup, numTensorsAtEnd: tf.memory().numTensors };
+  const result = timeSteps(p, () => trainStep(m, optimizer, x, y));
   tf.dispose([x, y]);
   optimizer.dispose();
   m.dispose();
@@ -90,16 +97,7 @@ export async function trainDataParallel(p: DataParallelPayload, ctx: { workerInd
       optimizer.applyGradients(named);
     });
   };
-  let s = 0;
-  for (; s < p.warmup; s++) step(s);
-  const afterWarmup = tf.memory().numTensors;
-  const times: number[] = [];
-  for (let i = 0; i < p.steps; i++, s++) {
-    const t0 = performance.now();
-    step(s);
-    times.push(performance.now() - t0);
-  }
-  const result = { stepMs: median(times), imagesPerSec: (p.batch * 1000) / median(times), numTensorsAfterWarmup: afterWarmup, numTensorsAtEnd: tf.memory().numTensors };
+  const result = timeSteps(p, step);
   tf.dispose([x, y]);
   optimizer.dispose();
   m.dispose();
