@@ -22,8 +22,8 @@ export class ExhaustiveAgent implements Agent {
   private choices = 0;
   private total = 0;
   private next = 0;
-  private mode: EpisodeMode = 'sample';
-  private proposal: number[] = [];
+  /** Mode and proposal (bitwidth index per searched layer) of each open episode. */
+  private readonly episodes = new Map<number, { mode: EpisodeMode; index: number; proposal: number[] }>();
   private readonly memory = new BestEpisodeMemory();
 
   constructor(private readonly options: ExhaustiveAgentOptions) {}
@@ -43,29 +43,39 @@ export class ExhaustiveAgent implements Agent {
     this.next = 0;
   }
 
-  startEpisode(mode: EpisodeMode): void {
-    this.mode = mode;
-    this.memory.startEpisode();
-    let code = Math.min(this.next, this.total - 1);
-    this.proposal = this.layers.map(() => {
+  /** A sampled episode takes the next assignment in counting order as it starts. */
+  startEpisode(mode: EpisodeMode, episode: number): void {
+    this.memory.startEpisode(episode);
+    const index = Math.min(this.next, this.total - 1);
+    if (mode === 'sample') this.next++;
+    let code = index;
+    const proposal = this.layers.map(() => {
       const digit = code % this.choices;
       code = Math.floor(code / this.choices);
       return digit;
     }).reverse();
+    this.episodes.set(episode, { mode, index, proposal });
+  }
+
+  /** Proposals never depend on rewards. */
+  canOverlap(): boolean {
+    return true;
   }
 
   act(observation: StepObservation): AgentDecision {
-    const replay = this.mode === 'greedy' ? this.memory.replay(observation.step) : undefined;
-    const action = replay ?? this.proposal[this.position.get(observation.layer)!]!;
-    this.memory.record(action);
+    const current = this.episodes.get(observation.episode)!;
+    const replay = current.mode === 'greedy' ? this.memory.replay(observation.step) : undefined;
+    const action = replay ?? current.proposal[this.position.get(observation.layer)!]!;
+    this.memory.record(observation.episode, action);
     return { action };
   }
 
   async endEpisode(feedback: EpisodeFeedback): Promise<Readonly<Record<string, number>>> {
-    if (this.mode === 'greedy') return {};
-    this.memory.endEpisode(feedback);
-    this.next++;
-    return { remaining: this.total - this.next };
+    const closed = this.episodes.get(feedback.episode);
+    this.episodes.delete(feedback.episode);
+    const sampled = closed?.mode === 'sample';
+    this.memory.endEpisode(feedback, sampled);
+    return sampled ? { remaining: this.total - closed.index - 1 } : {};
   }
 
   exhausted(): boolean {

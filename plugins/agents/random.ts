@@ -14,7 +14,8 @@ export type RandomAgentOptions = Record<string, never>;
  */
 export class RandomAgent implements Agent {
   private actions = 0;
-  private mode: EpisodeMode = 'sample';
+  /** Mode of each open episode. */
+  private readonly modes = new Map<number, EpisodeMode>();
   private readonly memory = new BestEpisodeMemory();
 
   constructor(private readonly rng: Rng) {}
@@ -23,22 +24,28 @@ export class RandomAgent implements Agent {
     this.actions = setup.actionSpace.size;
   }
 
-  startEpisode(mode: EpisodeMode): void {
-    this.mode = mode;
-    this.memory.startEpisode();
+  startEpisode(mode: EpisodeMode, episode: number): void {
+    this.modes.set(episode, mode);
+    this.memory.startEpisode(episode);
+  }
+
+  /** Proposals never depend on rewards. */
+  canOverlap(): boolean {
+    return true;
   }
 
   act(observation: StepObservation): AgentDecision {
     const p = 1 / this.actions;
     const probabilities = new Array<number>(this.actions).fill(p);
-    const replay = this.mode === 'greedy' ? this.memory.replay(observation.step) : undefined;
+    const replay = this.modes.get(observation.episode) === 'greedy' ? this.memory.replay(observation.step) : undefined;
     const action = replay ?? this.rng.int(this.actions);
-    this.memory.record(action);
+    this.memory.record(observation.episode, action);
     return { action, probabilities };
   }
 
   async endEpisode(feedback: EpisodeFeedback): Promise<Readonly<Record<string, number>>> {
-    if (this.mode === 'sample') this.memory.endEpisode(feedback);
+    this.memory.endEpisode(feedback, this.modes.get(feedback.episode) === 'sample');
+    this.modes.delete(feedback.episode);
     return {};
   }
 

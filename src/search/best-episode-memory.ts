@@ -6,15 +6,16 @@ import type { EpisodeFeedback } from '../registry/contracts/index.js';
  * rollout to offer at the end of a search.
  */
 export class BestEpisodeMemory {
-  private current: number[] = [];
+  /** Actions of the episodes not yet closed, by episode number. */
+  private readonly open = new Map<number, number[]>();
   private best: { actions: number[]; reward: number } | null = null;
 
-  startEpisode(): void {
-    this.current = [];
+  startEpisode(episode: number): void {
+    this.open.set(episode, []);
   }
 
-  record(action: number): void {
-    this.current.push(action);
+  record(episode: number, action: number): void {
+    this.open.get(episode)?.push(action);
   }
 
   /** The best episode's action at `step`, or undefined when nothing was seen yet. */
@@ -22,9 +23,13 @@ export class BestEpisodeMemory {
     return this.best?.actions[step];
   }
 
-  endEpisode(feedback: EpisodeFeedback): void {
+  /** Closes an episode; a sampled one becomes the best when its final reward beats the best so far. */
+  endEpisode(feedback: EpisodeFeedback, sampled: boolean): void {
+    const actions = this.open.get(feedback.episode) ?? [];
+    this.open.delete(feedback.episode);
+    if (!sampled) return;
     const reward = feedback.rewards[feedback.rewards.length - 1] ?? -Infinity;
-    if (this.best === null || reward > this.best.reward) this.best = { actions: [...this.current], reward };
+    if (this.best === null || reward > this.best.reward) this.best = { actions, reward };
   }
 
   toJson(): unknown {

@@ -1,12 +1,13 @@
 import { appendFile, mkdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ReleqError } from '../errors.js';
-import type { EpisodeMode } from '../registry/contracts/index.js';
+import type { Evaluator } from '../registry/contracts/index.js';
+import type { Logger } from '../services/logger.js';
 import { EPISODES_FILE, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { QuantizationEnv } from './environment.js';
-import { runEpisode, type EpisodeOutcome } from './episode.js';
+import { outcomeOf, playEpisode, type EpisodeOutcome, type PlayedEpisode } from './episode.js';
 import { ParetoFront } from './pareto.js';
-import { Scorer } from './scorer.js';
+import { Scorer, type CachedEvaluation, type Scored } from './scorer.js';
 import type { AssignmentResult, EpisodeRecord, SearchInput, SearchResult } from './types.js';
 
 /** Lines of episodes.jsonl kept in memory before they are appended. */
@@ -25,6 +26,8 @@ function fingerprint(env: QuantizationEnv): string {
 /**
  * The ReLeQ search: sampled episodes until the budget (episodes, distinct evaluations, seconds) is
  * spent or the agent is exhausted, then deterministic rollouts whose best assignment is `final`.
+ * Where the agent allows it, several episodes are played before the oldest is scored, so their
+ * evaluations run at once on the evaluator's workers; they are closed in episode order.
  * Checkpoints every `checkpointEvery` episodes, at the end of sampling and on Ctrl-C (at an episode
  * boundary); `resume` continues from the checkpoint with the same result as an unbroken run.
  */
@@ -98,12 +101,13 @@ export async function runSearch(input: SearchInput): Promise<SearchResult> {
   const startAccuracy = checkpoint?.startAccuracy
     ?? (config.state.features === 8 ? (await scorer.score(env.startBits())).stateAccuracy : 1);
 
-  const play = async (mode: EpisodeMode, number: number): Promise<EpisodeOutcome> => {
-    const outcome = await runEpisode(env, agent, scorer, input.reward, mode, startAccuracy);
+  /** Closes a played episode with its final evaluation: agent feedback, record, callbacks. */
+  const finish = async (played: PlayedEpisode, final: Scored): Promise<EpisodeOutcome> => {
+    const outcome = outcomeOf(played, final);
     const f = outcome.final;
-    const agentStats = await agent.endEpisode({ rewards: outcome.rewards, bits: f.bits, accuracy: f.accuracy });
+    const agentStats = await agent.endEpisode({ episode: played.episode, rewards: outcome.rewards, bits: f.bits, accuracy: f.accuracy });
     const record: EpisodeRecord = {
-      episode: number, mode, reward: f.reward, episodeReturn: outcome.rewards.reduce((s, r) => s + r, 0),
+      episode: played.episode, mode: played.mode, reward: f.reward, episodeReturn: outcome.rewards.reduce((s, r) => s + r, 0),
       stateQuantization: f.stateQuantization, stateAccuracy: f.stateAccuracy, accuracy: f.accuracy, bits: f.bits,
       averageBits: f.averageBits, probabilities: outcome.probabilities, evaluations: scorer.evaluations,
       cacheHits: scorer.cacheHits, origin: f.origin, bestReward: scorer.best?.reward ?? f.reward, agentStats,
@@ -115,44 +119,88 @@ export async function runSearch(input: SearchInput): Promise<SearchResult> {
     return outcome;
   };
 
-  const budgetLeft = (): boolean =>
-    episode < input.episodes
-    && (config.maxEvaluations === null || scorer.evaluations < config.maxEvaluations)
-    && (config.maxSeconds === null || wallSeconds() < config.maxSeconds)
-    && !(agent.exhausted?.() ?? false);
-
   const interrupted = async (): Promise<SearchResult> => {
     logger.warn(`search interrupted after episode ${episode}; checkpoint written to ${checkpointDir} (resume to continue)`);
     await save();
     return result(scorer, scorer.best, episode, true, wallSeconds());
   };
+  const cut = async (error: unknown, at: number): Promise<SearchResult> => {
+    if (!signal.aborted) throw error;
+    // Cut inside an evaluation: the last checkpoint stands, and the cut episodes rerun on resume.
+    await flush();
+    logger.warn(`search interrupted during episode ${at}; resume continues from the last checkpoint`);
+    return result(scorer, scorer.best, episode, true, wallSeconds());
+  };
 
-  while (budgetLeft()) {
-    if (signal.aborted) return interrupted();
-    try {
-      await play('sample', episode + 1);
-    } catch (error) {
-      if (!signal.aborted) throw error;
-      // The episode was cut inside an evaluation: the last checkpoint stands, the cut episode reruns.
-      await flush();
-      logger.warn(`search interrupted during episode ${episode + 1}; resume continues from the last checkpoint`);
-      return result(scorer, scorer.best, episode, true, wallSeconds());
+  // Episodes played and awaiting their evaluation, oldest first; they are closed in this order.
+  const open: Array<{ played: PlayedEpisode; evaluation: Promise<CachedEvaluation> }> = [];
+  const window = episodeWindow(config, input.evaluator, logger);
+  const mayStart = (): boolean => {
+    const started = episode + open.length;
+    if (open.length > 0) {
+      if (open.length >= window || !(agent.canOverlap?.(open.length) ?? false)) return false;
+      // Checkpoints fall on the same episodes as in a one-at-a-time search, with nothing open.
+      if (config.checkpointEvery > 0 && started % config.checkpointEvery === 0) return false;
     }
+    return started < input.episodes
+      && (config.maxEvaluations === null || scorer.requested < config.maxEvaluations)
+      && (config.maxSeconds === null || wallSeconds() < config.maxSeconds)
+      && !(agent.exhausted?.() ?? false);
+  };
+
+  for (;;) {
+    while (!signal.aborted && mayStart()) {
+      const number = episode + open.length + 1;
+      let played: PlayedEpisode;
+      try {
+        played = await playEpisode(env, agent, scorer, input.reward, 'sample', number, startAccuracy);
+      } catch (error) {
+        return cut(error, number);
+      }
+      open.push({ played, evaluation: scorer.request(played.bits) });
+    }
+    const head = open.shift();
+    if (head === undefined) break;
+    let evaluation: CachedEvaluation;
+    try {
+      evaluation = await head.evaluation;
+    } catch (error) {
+      return cut(error, head.played.episode);
+    }
+    await finish(head.played, scorer.commit(head.played.bits, evaluation));
     episode++;
-    if (config.checkpointEvery > 0 && episode % config.checkpointEvery === 0) await save();
+    if (open.length === 0 && config.checkpointEvery > 0 && episode % config.checkpointEvery === 0 && !signal.aborted) await save();
   }
   if (signal.aborted) return interrupted();
   await save();
 
   let final: AssignmentResult | null = null;
   for (let i = 0; i < config.finalGreedyEpisodes; i++) {
-    const { final: f } = await play('greedy', episode + i + 1);
+    const played = await playEpisode(env, agent, scorer, input.reward, 'greedy', episode + i + 1, startAccuracy);
+    const { final: f } = await finish(played, await scorer.score(played.bits));
     if (final === null || f.reward > final.reward) {
       final = { bits: f.bits, accuracy: f.accuracy, reward: f.reward, averageBits: f.averageBits, stateQuantization: f.stateQuantization };
     }
   }
   await flush();
   return result(scorer, final, episode, false, wallSeconds());
+}
+
+/**
+ * How many sampled episodes may await their evaluations at once. Twice the evaluator's workers
+ * keeps each worker fed while the oldest episode (closed first) is still running; per-step rewards
+ * need each evaluation before the next action, so they play one episode at a time.
+ */
+function episodeWindow(config: SearchInput['config'], evaluator: Evaluator, logger: Logger): number {
+  const asked = config.parallelEpisodes ?? 'auto';
+  if (config.rewardTiming === 'step') {
+    if (asked !== 'auto' && asked > 1) logger.warn(`search.parallelEpisodes ${asked} ignored: rewardTiming step evaluates after every action, one episode at a time`);
+    return 1;
+  }
+  const workers = evaluator.parallelism?.() ?? 1;
+  const window = asked === 'auto' ? (workers > 1 ? 2 * workers : 1) : asked;
+  if (window > 1) logger.info(`search: up to ${window} episodes evaluated at once (${workers} evaluator workers)`);
+  return window;
 }
 
 function result(scorer: Scorer, final: AssignmentResult | null, episodes: number, interrupted: boolean, wallSeconds: number): SearchResult {

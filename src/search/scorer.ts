@@ -18,12 +18,18 @@ export interface Scored extends AssignmentResult {
 /**
  * The search's evaluation cache (consulted before the evaluator, so each assignment is evaluated
  * once per search and across resumes), the reward, and the best-by-reward / Pareto bookkeeping.
+ *
+ * Evaluations are requested when an episode finishes acting and committed in episode order, so
+ * the cache, its counters, the best and the Pareto front come out the same whether episodes are
+ * evaluated one at a time or several at once.
  */
 export class Scorer {
   readonly cache = new Map<string, CachedEvaluation>();
   cacheHits = 0;
   best: AssignmentResult | null = null;
   pareto = new ParetoFront();
+  /** Requested and not yet committed, by assignment key. */
+  private readonly pending = new Map<string, Promise<CachedEvaluation>>();
 
   constructor(
     private readonly env: QuantizationEnv,
@@ -32,9 +38,14 @@ export class Scorer {
     private readonly costFn?: (bits: Bitwidths) => Promise<number>,
   ) {}
 
-  /** Distinct assignments evaluated. */
+  /** Distinct assignments evaluated (committed). */
   get evaluations(): number {
     return this.cache.size;
+  }
+
+  /** Distinct assignments evaluated or being evaluated: what an evaluation budget counts. */
+  get requested(): number {
+    return this.cache.size + this.pending.size;
   }
 
   /** Cost relative to all layers at maxBits: the hardware target's, or average bits / maxBits. */
@@ -43,23 +54,34 @@ export class Scorer {
     return this.env.averageBits(bits) / this.env.maxBits;
   }
 
-  async evaluate(bits: Bitwidths): Promise<CachedEvaluation> {
+  /** Starts (or joins) the evaluation of an assignment; nothing is counted until `commit`. */
+  request(bits: Bitwidths): Promise<CachedEvaluation> {
     const key = QuantizationEnv.key(bits);
     const hit = this.cache.get(key);
-    if (hit) {
-      this.cacheHits++;
-      return hit;
-    }
-    const evaluation = await this.evaluator.evaluate(bits);
-    const entry = { accuracy: evaluation.accuracy, origin: evaluation.origin, relativeCost: await this.relativeCost(bits) };
-    this.cache.set(key, entry);
-    this.pareto.add({ bits: [...bits], accuracy: entry.accuracy, averageBits: this.env.averageBits(bits) });
-    return entry;
+    if (hit) return Promise.resolve(hit);
+    const joined = this.pending.get(key);
+    if (joined !== undefined) return joined;
+    const copy = [...bits];
+    const run = (async (): Promise<CachedEvaluation> => {
+      const evaluation = await this.evaluator.evaluate(copy);
+      return { accuracy: evaluation.accuracy, origin: evaluation.origin, relativeCost: await this.relativeCost(copy) };
+    })();
+    // A failure surfaces where it is awaited; meanwhile no unhandled rejection, and no stale entry.
+    run.catch(() => { if (this.pending.get(key) === run) this.pending.delete(key); });
+    this.pending.set(key, run);
+    return run;
   }
 
-  /** Evaluates and rewards an assignment, updating the best-so-far. */
-  async score(bits: Bitwidths): Promise<Scored> {
-    const e = await this.evaluate(bits);
+  /** Counts a requested evaluation (a cache hit when the assignment was committed before), rewards it, updates the best. */
+  commit(bits: Bitwidths, e: CachedEvaluation): Scored {
+    const key = QuantizationEnv.key(bits);
+    this.pending.delete(key);
+    if (this.cache.has(key)) {
+      this.cacheHits++;
+    } else {
+      this.cache.set(key, e);
+      this.pareto.add({ bits: [...bits], accuracy: e.accuracy, averageBits: this.env.averageBits(bits) });
+    }
     const stateQuantization = this.env.stateQuantization(bits);
     const stateAccuracy = e.accuracy / this.env.problem.fullPrecisionAccuracy;
     const reward = this.reward.compute({ stateQuantization, stateAccuracy, bits, relativeCost: e.relativeCost });
@@ -71,5 +93,10 @@ export class Scorer {
       this.best = { bits: scored.bits, accuracy: scored.accuracy, reward, averageBits: scored.averageBits, stateQuantization };
     }
     return scored;
+  }
+
+  /** Evaluates, counts and rewards an assignment at once (one episode at a time). */
+  async score(bits: Bitwidths): Promise<Scored> {
+    return this.commit(bits, await this.request(bits));
   }
 }

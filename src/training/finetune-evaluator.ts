@@ -132,6 +132,11 @@ export class FineTuneEvaluator implements Evaluator {
     return run;
   }
 
+  /** Evaluations run at once: one per worker. */
+  parallelism(): number {
+    return this.scorer?.parallelism ?? 1;
+  }
+
   stats(): EvaluatorStats {
     return { distinct: this.answered.size, recorded: 0, estimated: 0, measured: this.counts.measured, cacheHits: this.counts.cacheHits };
   }

@@ -66,8 +66,8 @@ describe('baseline agents', () => {
     const agent = new RandomAgent(Rng.stream(2, 'agent'));
     await agent.begin({ featureCount: 8, actionSpace: { kind: 'flexible', size: 5, bitwidths: [2, 3, 4, 5, 8] }, stepsPerEpisode: 1, searchedLayers: [0] });
     const counts = [0, 0, 0, 0, 0];
-    agent.startEpisode('sample');
-    for (let i = 0; i < 5000; i++) counts[agent.act({ step: 0, layer: 0, features: new Float32Array(8), bits: [8] }).action]!++;
+    agent.startEpisode('sample', 1);
+    for (let i = 0; i < 5000; i++) counts[agent.act({ episode: 1, step: 0, layer: 0, features: new Float32Array(8), bits: [8] }).action]!++;
     for (const c of counts) expect(c).to.be.within(900, 1100);
   });
 });

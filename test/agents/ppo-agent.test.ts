@@ -61,10 +61,10 @@ describe('PPO agent', function () {
   it('save/load restores weights, optimizer, buffer and RNG: the copy acts and learns identically', async () => {
     const setup = { featureCount: 3, actionSpace: { kind: 'flexible' as const, size: 3, bitwidths: [2, 4, 8] }, stepsPerEpisode: 2, searchedLayers: [0, 1] };
     const episode = async (agent: PpoAgent, k: number): Promise<number[]> => {
-      agent.startEpisode('sample');
-      const a0 = agent.act({ step: 0, layer: 0, features: Float32Array.from([k, 0.5, 0.1]), bits: [8, 8] }).action;
-      const a1 = agent.act({ step: 1, layer: 1, features: Float32Array.from([k, 0.2, 0.3]), bits: [8, 8] }).action;
-      await agent.endEpisode({ rewards: [0, a0 === 0 ? 1 : -0.5], bits: [8, 8], accuracy: 1 });
+      agent.startEpisode('sample', k);
+      const a0 = agent.act({ episode: k, step: 0, layer: 0, features: Float32Array.from([k, 0.5, 0.1]), bits: [8, 8] }).action;
+      const a1 = agent.act({ episode: k, step: 1, layer: 1, features: Float32Array.from([k, 0.2, 0.3]), bits: [8, 8] }).action;
+      await agent.endEpisode({ episode: k, rewards: [0, a0 === 0 ? 1 : -0.5], bits: [8, 8], accuracy: 1 });
       return [a0, a1];
     };
     const opts = { ...fastPpo, hidden: 8, episodesPerUpdate: 3 };

@@ -66,10 +66,10 @@ describe('PPO entropy floor', function () {
     const coefs = async (agent: PpoAgent, episodes: number): Promise<number[]> => {
       const out: number[] = [];
       for (let k = 0; k < episodes; k++) {
-        agent.startEpisode('sample');
-        const x = agent.act({ step: 0, layer: 0, features: Float32Array.from([0, 1]), bits: [8, 8] }).action;
-        agent.act({ step: 1, layer: 1, features: Float32Array.from([1, 1]), bits: [8, 8] });
-        const s = await agent.endEpisode({ rewards: [0, x === 0 ? 1 : -1], bits: [8, 8], accuracy: 1 });
+        agent.startEpisode('sample', k);
+        const x = agent.act({ episode: k, step: 0, layer: 0, features: Float32Array.from([0, 1]), bits: [8, 8] }).action;
+        agent.act({ episode: k, step: 1, layer: 1, features: Float32Array.from([1, 1]), bits: [8, 8] });
+        const s = await agent.endEpisode({ episode: k, rewards: [0, x === 0 ? 1 : -1], bits: [8, 8], accuracy: 1 });
         if (s.entropyCoef !== undefined) out.push(s.entropyCoef);
       }
       return out;

@@ -91,8 +91,13 @@ describe('experiment loading', () => {
       const a = await resolveExperiment(t.path('x.yaml'), [], testRegistry());
       const b = await resolveExperiment(t.path('x.yaml'), ['name=renamed'], testRegistry());
       const c = await resolveExperiment(t.path('x.yaml'), ['seed=4'], testRegistry());
+      // Neither worker count nor episodes in flight change the result, so a run resumes across them.
+      const d = await resolveExperiment(t.path('x.yaml'), ['workers=1', 'search.parallelEpisodes=3'], testRegistry());
+      const e = await resolveExperiment(t.path('x.yaml'), ['search.maxEvaluations=7'], testRegistry());
       expect(b.hash).to.equal(a.hash);
+      expect(d.hash).to.equal(a.hash);
       expect(c.hash).to.not.equal(a.hash);
+      expect(e.hash).to.not.equal(a.hash);
     } finally {
       t.cleanup();
     }

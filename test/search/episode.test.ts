@@ -30,7 +30,7 @@ describe('one episode of the MDP', () => {
     const env = new QuantizationEnv(problem, defaultSearchConfig());
     const scorer = new Scorer(env, evaluator, saReward);
     const agent = new ScriptedAgent([2, 0, 3]); // bits [4, 2, 5]: layer 1 is 1 below its safe 3 -> 65
-    const out = await runEpisode(env, agent, scorer, saReward, 'sample', 1);
+    const out = await runEpisode(env, agent, scorer, saReward, 'sample', 1, 1);
     expect(out.final.bits).to.deep.equal([4, 2, 5]);
     expect(out.rewards).to.have.length(3);
     expect(out.rewards.slice(0, 2)).to.deep.equal([0, 0]);
@@ -45,7 +45,7 @@ describe('one episode of the MDP', () => {
     const env = new QuantizationEnv(problem, defaultSearchConfig({ rewardTiming: 'step' }));
     const scorer = new Scorer(env, evaluator, saReward);
     const agent = new ScriptedAgent([1, 0, 4]); // [3,8,8] -> 65; [3,2,8] -> 40; [3,2,8] final -> 40
-    const out = await runEpisode(env, agent, scorer, saReward, 'sample', 1);
+    const out = await runEpisode(env, agent, scorer, saReward, 'sample', 1, 1);
     expect(out.rewards.map((r) => +r.toFixed(6))).to.deep.equal([65 / 90, 40 / 90, 40 / 90].map((r) => +r.toFixed(6)));
     expect(agent.seen.map((o) => +o.features[3]!.toFixed(6))).to.deep.equal([1, 65 / 90, 40 / 90].map((r) => +r.toFixed(6)));
     expect(scorer.evaluations).to.equal(2);
@@ -57,7 +57,7 @@ describe('one episode of the MDP', () => {
     const env = new QuantizationEnv(problem, defaultSearchConfig());
     const reward = new BudgetReward({ budget: 0.5, scale: 1 });
     const scorer = new Scorer(env, evaluator, reward);
-    const out = await runEpisode(env, new ScriptedAgent([4, 4, 4]), scorer, reward, 'sample', 1);
+    const out = await runEpisode(env, new ScriptedAgent([4, 4, 4]), scorer, reward, 'sample', 1, 1);
     // [8,8,8] -> one step per layer per round: [5,5,5] (0.625) -> [4,5,5] (0.583) -> [4,4,5] (0.542) -> [4,4,4] (0.5)
     expect(out.final.bits).to.deep.equal([4, 4, 4]);
     expect(out.final.relativeCost).to.be.closeTo(0.5, 1e-12);

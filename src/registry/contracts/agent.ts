@@ -21,6 +21,8 @@ export interface AgentSetup {
 }
 
 export interface StepObservation {
+  /** The episode this step belongs to (1-based; see Agent.canOverlap). */
+  readonly episode: number;
   /** 0-based step within the episode. */
   readonly step: number;
   /** Index of the layer this step decides, in the layer table. */
@@ -39,6 +41,8 @@ export interface AgentDecision {
 }
 
 export interface EpisodeFeedback {
+  /** The episode this feedback closes. */
+  readonly episode: number;
   /** One reward per step (zeros before the last step when rewards come per episode). */
   readonly rewards: readonly number[];
   readonly bits: Bitwidths;
@@ -57,16 +61,27 @@ export interface AgentSnapshot {
 /**
  * Proposes an assignment layer by layer, episode after episode, and learns from rewards.
  * Knows nothing about the network's tensors: it sees the state vector only.
+ *
+ * Call order: episodes start in number order; an episode's `act` calls run back to back (never
+ * interleaved with another episode's); `endEpisode` calls come in episode order. Several episodes
+ * may be open at once (acted, awaiting their rewards) only while `canOverlap` allows it.
  */
 export interface Agent {
   begin(setup: AgentSetup): Promise<void>;
-  startEpisode(mode: EpisodeMode): void;
+  startEpisode(mode: EpisodeMode, episode: number): void;
   act(observation: StepObservation): AgentDecision;
   /**
    * Learns from the finished episode; returns training statistics to log (loss, entropy, ...).
    * Episodes started in 'greedy' mode are the final report: agents do not learn from them.
    */
   endEpisode(feedback: EpisodeFeedback): Promise<Readonly<Record<string, number>>>;
+  /**
+   * Whether a new sampled episode may start while `open` earlier ones still await their rewards,
+   * so that the search evaluates them in parallel. Say yes only where the proposals of the new
+   * episode cannot depend on those rewards (e.g. within one PPO update batch): then parallel
+   * evaluation never changes the search's result. Absent: one episode at a time.
+   */
+  canOverlap?(open: number): boolean;
   /** True when the agent has nothing left to propose (an exhaustive search that is done). */
   exhausted?(): boolean;
   save(): Promise<AgentSnapshot>;

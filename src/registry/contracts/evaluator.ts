@@ -54,6 +54,8 @@ export interface FinalReport {
 export interface Evaluator {
   prepare(): Promise<ProblemDescription>;
   evaluate(bits: Bitwidths): Promise<Evaluation>;
+  /** How many `evaluate` calls make progress at once after prepare() (worker count); absent: 1. */
+  parallelism?(): number;
   stats(): EvaluatorStats;
   /** Long fine-tune and test-split report of the chosen assignment, where the evaluator can train. */
   finalize?(bits: Bitwidths): Promise<FinalReport>;

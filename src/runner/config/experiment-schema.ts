@@ -77,6 +77,10 @@ export const EXPERIMENT_SCHEMA: SchemaObject = {
         finalGreedyEpisodes: { type: 'integer', minimum: 0, default: 1, description: 'Deterministic (argmax) rollouts at the end.' },
         checkpointEvery: { type: 'integer', minimum: 0, default: 50, description: 'Checkpoint every N episodes (0: only at the end and on Ctrl-C).' },
         sweeps: { type: 'integer', minimum: 1, default: 1, description: 'Passes over the searched layers per episode (restricted actions move one step per visit).' },
+        parallelEpisodes: {
+          anyOf: [{ const: 'auto' }, { type: 'integer', minimum: 1 }], default: 'auto',
+          description: 'Sampled episodes evaluated at once (auto: twice the evaluator\'s workers). Does not change the result: agents overlap episodes only where their proposals cannot depend on the pending rewards.',
+        },
       },
     },
   },

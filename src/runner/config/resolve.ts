@@ -116,5 +116,9 @@ const NON_SEMANTIC_KEYS = ['name', 'tracker', 'runsDir', 'workers', 'dataDir', '
 export function experimentHash(config: ExperimentConfig): string {
   const copy: Record<string, unknown> = { ...config };
   for (const k of NON_SEMANTIC_KEYS) delete copy[k];
+  // How many episodes are evaluated at once never changes the result (see Agent.canOverlap).
+  const search = { ...(copy['search'] as Record<string, unknown> | undefined) };
+  delete search['parallelEpisodes'];
+  copy['search'] = search;
   return sha256(canonicalJson(copy)).slice(0, 12);
 }

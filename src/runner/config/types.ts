@@ -45,6 +45,12 @@ export interface SearchConfig {
    * ladder step per visit, so several sweeps let them reach the low bitwidths.
    */
   readonly sweeps?: number;
+  /**
+   * Sampled episodes evaluated at once (default 'auto': twice the evaluator's worker count, 1 for
+   * a single worker). Agents allow it only where it cannot change what they propose, so the
+   * result does not depend on it; per-step rewards always play one episode at a time.
+   */
+  readonly parallelEpisodes?: number | 'auto';
 }
 
 /** The fully resolved experiment: defaults filled, `extends` merged, overrides applied. */

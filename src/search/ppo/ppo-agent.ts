@@ -34,6 +34,16 @@ export interface PpoOptions {
   readonly targetEntropy?: number;
 }
 
+/** An episode being acted or awaiting its rewards: its mode, LSTM state and what it did. */
+interface OpenEpisode {
+  readonly mode: EpisodeMode;
+  state: TrunkState | null;
+  readonly features: number[][];
+  readonly actions: number[];
+  readonly logProbs: number[];
+  readonly values: number[];
+}
+
 interface Trajectory {
   features: number[][];
   actions: number[];
@@ -45,15 +55,14 @@ interface Trajectory {
 /**
  * PPO with an LSTM (or MLP) actor-critic. The LSTM state is carried from layer to layer while
  * acting and the same recurrence is unrolled when learning. Learning happens after every
- * `episodesPerUpdate` sampled episodes; greedy (argmax) episodes never train.
+ * `episodesPerUpdate` sampled episodes; greedy (argmax) episodes never train. The episodes of one
+ * update batch all act with the same policy, so they may be open at once (canOverlap).
  */
 export class PpoAgent implements Agent {
   private net: PolicyNetwork | null = null;
   private adam: Adam | null = null;
   private names = new Map<string, string>();
-  private mode: EpisodeMode = 'sample';
-  private state: TrunkState | null = null;
-  private current: Omit<Trajectory, 'advantages' | 'returns'> & { values: number[] } = this.emptyEpisode();
+  private readonly open = new Map<number, OpenEpisode>();
   private buffer: Trajectory[] = [];
   private updates = 0;
   /** Current entropy weight c2 (entropyCoef unless the entropy floor adapted it). */
@@ -77,25 +86,26 @@ export class PpoAgent implements Agent {
     this.adam = new Adam(this.net.variables, { learningRate: o.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
   }
 
-  private emptyEpisode(): Omit<Trajectory, 'advantages' | 'returns'> & { values: number[] } {
-    return { features: [], actions: [], logProbs: [], values: [] };
-  }
-
   private network(): PolicyNetwork {
     if (!this.net) throw new Error('PpoAgent.begin() must run before the agent acts');
     return this.net;
   }
 
-  startEpisode(mode: EpisodeMode): void {
-    this.mode = mode;
-    this.current = this.emptyEpisode();
-    this.disposeState();
-    this.state = this.network().initialState(1);
+  startEpisode(mode: EpisodeMode, episode: number): void {
+    this.close(episode);
+    this.open.set(episode, { mode, state: this.network().initialState(1), features: [], actions: [], logProbs: [], values: [] });
+  }
+
+  /** Sampled episodes that end before the next update act with the current policy: they may overlap. */
+  canOverlap(open: number): boolean {
+    return this.buffer.length + open < this.options.episodesPerUpdate;
   }
 
   act(observation: StepObservation): AgentDecision {
     const net = this.network();
-    const previous = this.state ?? net.initialState(1);
+    const current = this.open.get(observation.episode);
+    if (current === undefined) throw new Error(`PpoAgent.act: episode ${observation.episode} was not started`);
+    const previous = current.state ?? net.initialState(1);
     const features = Array.from(observation.features);
     const out = tf.tidy(() => {
       const r = net.step(tf.tensor2d(features, [1, features.length]), previous);
@@ -107,21 +117,21 @@ export class PpoAgent implements Agent {
     out.values.dispose();
     if (out.c !== previous.c) previous.c.dispose();
     if (out.h !== previous.h) previous.h.dispose();
-    this.state = { c: out.c, h: out.h };
+    current.state = { c: out.c, h: out.h };
     const probabilities = logProbs.map(Math.exp);
-    const action = this.mode === 'greedy' ? argmax(logProbs) : this.rng.categorical(probabilities);
-    this.current.features.push(features);
-    this.current.actions.push(action);
-    this.current.logProbs.push(logProbs[action]!);
-    this.current.values.push(value);
+    const action = current.mode === 'greedy' ? argmax(logProbs) : this.rng.categorical(probabilities);
+    current.features.push(features);
+    current.actions.push(action);
+    current.logProbs.push(logProbs[action]!);
+    current.values.push(value);
     return { action, probabilities, value };
   }
 
   async endEpisode(feedback: EpisodeFeedback): Promise<Readonly<Record<string, number>>> {
-    this.disposeState();
-    const episode = this.current;
-    this.current = this.emptyEpisode();
-    if (this.mode === 'greedy') return {};
+    const episode = this.open.get(feedback.episode);
+    if (episode === undefined) throw new Error(`PpoAgent.endEpisode: episode ${feedback.episode} was not started`);
+    this.close(feedback.episode);
+    if (episode.mode === 'greedy') return {};
     if (feedback.rewards.length !== episode.actions.length) {
       throw new Error(`PpoAgent got ${feedback.rewards.length} rewards for ${episode.actions.length} steps`);
     }
@@ -235,16 +245,18 @@ export class PpoAgent implements Agent {
     this.entropyCoef = json.entropyCoef ?? this.options.entropyCoef;
   }
 
-  private disposeState(): void {
-    if (this.state) {
-      this.state.c.dispose();
-      if (this.state.h !== this.state.c) this.state.h.dispose();
+  /** Forgets an open episode and frees its LSTM state. */
+  private close(episode: number): void {
+    const state = this.open.get(episode)?.state;
+    if (state) {
+      state.c.dispose();
+      if (state.h !== state.c) state.h.dispose();
     }
-    this.state = null;
+    this.open.delete(episode);
   }
 
   dispose(): void {
-    this.disposeState();
+    for (const episode of [...this.open.keys()]) this.close(episode);
     this.net?.dispose();
     this.adam?.dispose();
     this.net = null;
