@@ -136,7 +136,11 @@ export async function runExperiment(root: Container, experiment: ResolvedExperim
     if (search.interrupted) {
       state('killed');
       await trackerRun.end('KILLED');
-      options.print(`Interrupted after ${search.episodes} episodes; checkpoint in ${join(folder.dir, 'search')}.\n`
+      const from = search.checkpointEpisode === 0 ? 'the start' : `episode ${search.checkpointEpisode}`;
+      const replay = search.checkpointEpisode < search.episodes
+        ? ' Episodes after it are replayed; accuracies in the evaluation cache are not measured again.'
+        : '';
+      options.print(`Interrupted after ${search.episodes} episodes; the checkpoint in ${join(folder.dir, 'search')} resumes from ${from}.${replay}\n`
         + `Continue with the same command, or: releq run ${experiment.file} --resume ${folder.dir}\n`);
       return { results: null, folder, status: 'interrupted' };
     }

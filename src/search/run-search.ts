@@ -39,6 +39,7 @@ export async function runSearch(input: SearchInput): Promise<SearchResult> {
   const started = Date.now();
   let priorSeconds = 0;
   let episode = 0;
+  let checkpointEpisode = 0;
   const answerable = input.problem.bitwidthChoices;
   const unanswerable = answerable ? env.bitwidths.filter((b) => !answerable.includes(b)) : [];
   if (unanswerable.length > 0) {
@@ -56,6 +57,7 @@ export async function runSearch(input: SearchInput): Promise<SearchResult> {
       });
     }
     episode = checkpoint.episode;
+    checkpointEpisode = episode;
     priorSeconds = checkpoint.wallSeconds;
     input.rng.setState(checkpoint.rng);
     for (const [key, value] of checkpoint.cache) scorer.cache.set(key, value);
@@ -94,6 +96,7 @@ export async function runSearch(input: SearchInput): Promise<SearchResult> {
       agent: await agent.save(), cache: [...scorer.cache.entries()], cacheHits: scorer.cacheHits,
       best: scorer.best, pareto: scorer.pareto.list(), episodesBytes, startAccuracy,
     });
+    checkpointEpisode = episode;
   };
 
   // State_Accuracy of the starting assignment (all 8 bits), only when the state shows it; a resume
@@ -122,14 +125,14 @@ export async function runSearch(input: SearchInput): Promise<SearchResult> {
   const interrupted = async (): Promise<SearchResult> => {
     logger.warn(`search interrupted after episode ${episode}; checkpoint written to ${checkpointDir} (resume to continue)`);
     await save();
-    return result(scorer, scorer.best, episode, true, wallSeconds());
+    return result(scorer, scorer.best, episode, true, wallSeconds(), checkpointEpisode);
   };
   const cut = async (error: unknown, at: number): Promise<SearchResult> => {
     if (!signal.aborted) throw error;
     // Cut inside an evaluation: the last checkpoint stands, and the cut episodes rerun on resume.
     await flush();
     logger.warn(`search interrupted during episode ${at}; resume continues from the last checkpoint`);
-    return result(scorer, scorer.best, episode, true, wallSeconds());
+    return result(scorer, scorer.best, episode, true, wallSeconds(), checkpointEpisode);
   };
 
   // Episodes played and awaiting their evaluation, oldest first; they are closed in this order.
@@ -183,7 +186,7 @@ export async function runSearch(input: SearchInput): Promise<SearchResult> {
     }
   }
   await flush();
-  return result(scorer, final, episode, false, wallSeconds());
+  return result(scorer, final, episode, false, wallSeconds(), checkpointEpisode);
 }
 
 /**
@@ -203,7 +206,7 @@ function episodeWindow(config: SearchInput['config'], evaluator: Evaluator, logg
   return window;
 }
 
-function result(scorer: Scorer, final: AssignmentResult | null, episodes: number, interrupted: boolean, wallSeconds: number): SearchResult {
+function result(scorer: Scorer, final: AssignmentResult | null, episodes: number, interrupted: boolean, wallSeconds: number, checkpointEpisode: number): SearchResult {
   const best = scorer.best;
   if (best === null) {
     throw new ReleqError('internal', 'the search ended before any assignment was evaluated', {
@@ -212,6 +215,6 @@ function result(scorer: Scorer, final: AssignmentResult | null, episodes: number
   }
   return {
     best, final: final ?? best, pareto: scorer.pareto.list(), episodes,
-    evaluations: scorer.evaluations, cacheHits: scorer.cacheHits, interrupted, wallSeconds,
+    evaluations: scorer.evaluations, cacheHits: scorer.cacheHits, interrupted, checkpointEpisode, wallSeconds,
   };
 }

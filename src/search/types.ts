@@ -55,6 +55,8 @@ export interface SearchResult {
   /** Evaluations answered from the search's cache. */
   readonly cacheHits: number;
   readonly interrupted: boolean;
+  /** Episode of the last checkpoint written (0: none): a resume continues after it. */
+  readonly checkpointEpisode: number;
   /** Wall time of the search, summed over resumed sessions. */
   readonly wallSeconds: number;
 }
