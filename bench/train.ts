@@ -30,7 +30,9 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const models = (argv.find((a) => a.startsWith('--models='))?.slice(9).split(',') ?? [...BENCH_MODELS]) as BenchModelName[];
 const plan = quick
-  ? { warmup: 1, steps: 2, forwardSteps: 2, cpuBatch: 1, cpuWarmup: 0, cpuSteps: 1, memoryAt: [1, 3] as const }
+  // 2 warm-up steps even when quick: the first grows the wasm heap (~4x a step) and the second is
+  // often still slow, which made 1-warm-up medians swing by 30%.
+  ? { warmup: 2, steps: 3, forwardSteps: 2, cpuBatch: 1, cpuWarmup: 0, cpuSteps: 1, memoryAt: [2, 5] as const }
   : { warmup: 2, steps: 7, forwardSteps: 7, cpuBatch: 8, cpuWarmup: 1, cpuSteps: 2, memoryAt: [10, 200] as const };
 const workersTask = new URL('./lib/train-tasks.js', import.meta.url);
 const rows: Row[] = [];

@@ -1,26 +1,36 @@
-// npx tsx bench/lib/profile-step.ts resnet20 [batch] [threads]: per-kernel time of one training step
-// (tf.profile), to find where a step goes. A diagnostic for the backend module, not a benchmark.
+// npx tsx bench/lib/profile-step.ts resnet20 [batch=128] [threads=1] [--shapes]: exclusive time per
+// kernel of a training step (nested kernels subtracted from their parents; tf.profile's times
+// include nested kernels and its read-backs), summed over 3 steps after 2 warm-up steps and divided
+// by 3. A diagnostic for the backend module, not a benchmark.
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend/index.js';
+import { KernelTimer } from './kernel-timer.js';
+import { LoadProbe } from './load.js';
 import { buildBenchModel, randomBatch, trainStep, type BenchModelName } from './models.js';
 
-const name = (process.argv[2] ?? 'resnet20') as BenchModelName;
-const batch = Number(process.argv[3] ?? 32);
-const threads = Number(process.argv[4] ?? 1);
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const name = (positional[0] ?? 'resnet20') as BenchModelName;
+const batch = Number(positional[1] ?? 128);
+const threads = Number(positional[2] ?? 1);
+const steps = 3;
 const info = await initBackend('wasm', { threads });
+const timer = new KernelTimer('wasm', process.argv.includes('--shapes'));
 const m = await buildBenchModel(name);
 const optimizer = tf.train.sgd(0.01);
 const { x, y } = randomBatch(m, batch, 1);
-trainStep(m, optimizer, x, y);
+for (let i = 0; i < 2; i++) trainStep(m, optimizer, x, y);
+const probe = new LoadProbe();
+timer.enabled = true;
 const t0 = performance.now();
-const profile = await tf.profile(() => { trainStep(m, optimizer, x, y); });
-const wall = performance.now() - t0;
-const byKernel = new Map<string, { ms: number; calls: number }>();
-for (const k of profile.kernels) {
-  const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
-  e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-  e.calls++;
-  byKernel.set(k.name, e);
+for (let i = 0; i < steps; i++) trainStep(m, optimizer, x, y);
+const wall = (performance.now() - t0) / steps;
+timer.enabled = false;
+const rows = timer.report();
+const inKernels = rows.reduce((s, r) => s + r.ms, 0) / steps;
+console.log(`${name} batch ${batch} on ${info.name}/${info.threads}t: step ${wall.toFixed(0)} ms, in kernels ${inKernels.toFixed(0)} ms, other processes used ${probe.otherCores().toFixed(2)} cores`);
+for (const r of rows.slice(0, 30)) {
+  console.log(`${r.name.padEnd(72)} ${(r.ms / steps).toFixed(1).padStart(8)} ms ${String(r.calls / steps).padStart(5)} calls`);
 }
-console.log(`${name} batch ${batch} on ${info.name}/${info.threads}t: step wall ${wall.toFixed(0)} ms (profiled)`);
-for (const [k, e] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) console.log(`${k.padEnd(40)} ${e.ms.toFixed(1).padStart(8)} ms  ${String(e.calls).padStart(4)} calls`);
+tf.dispose([x, y]);
+optimizer.dispose();
+m.dispose();

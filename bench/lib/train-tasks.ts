@@ -80,18 +80,26 @@ export async function trainDataParallel(p: DataParallelPayload, ctx: { workerInd
     }
     tf.dispose(grads);
     barrier(ctl, p.parties);
+    // Mean of all workers' slots in one pass (scale folded in), then one upload per variable.
     const base = buffer * p.parties * total;
-    mean.set(slots.subarray(base, base + total));
-    for (let w = 1; w < p.parties; w++) {
-      const other = slots.subarray(base + w * total, base + (w + 1) * total);
-      for (let i = 0; i < total; i++) mean[i]! += other[i]!;
-    }
     const scale = 1 / p.parties;
+    if (p.parties === 2) {
+      const a = slots.subarray(base, base + total);
+      const b = slots.subarray(base + total, base + 2 * total);
+      for (let i = 0; i < total; i++) mean[i] = (a[i]! + b[i]!) * scale;
+    } else {
+      mean.set(slots.subarray(base, base + total));
+      for (let w = 1; w < p.parties; w++) {
+        const other = slots.subarray(base + w * total, base + (w + 1) * total);
+        for (let i = 0; i < total; i++) mean[i]! += other[i]!;
+      }
+      for (let i = 0; i < total; i++) mean[i]! *= scale;
+    }
     tf.tidy(() => {
       let at = 0;
       const named: tf.NamedTensorMap = {};
       m.variables.forEach((v, k) => {
-        named[names[k]!] = tf.mul(tf.tensor(mean.subarray(at, at + sizes[k]!), v.shape), scale);
+        named[names[k]!] = tf.tensor(mean.subarray(at, at + sizes[k]!), v.shape);
         at += sizes[k]!;
       });
       optimizer.applyGradients(named);

@@ -23,7 +23,12 @@ function batchNormProto(): BatchNormProto {
   return cachedProto;
 }
 
-/** y = gamma * xhat + beta with batch statistics; returns y and the batch mean/variance (kept). */
+/**
+ * y = gamma * xhat + beta with batch statistics; returns y and the batch mean/variance (kept).
+ * Passes over x-sized data: forward 6 (mean, x - mean, square, mean, * scale, + beta), backward 7
+ * (with c = x - mean saved and k = gamma * invStd: dx = (g - sum(g)/n) * k - c * (k * invStd^2 *
+ * sum(g c) / n)). Per-channel vectors broadcast over the last axis.
+ */
 export function fusedBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number):
   { y: tf.Tensor; mean: tf.Tensor1D; variance: tf.Tensor1D } {
   const axes = x.shape.map((_, i) => i).slice(0, -1);
@@ -36,20 +41,21 @@ export function fusedBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: t
     const centered = tf.sub(xt, m);
     const v = tf.mean(tf.square(centered), axes) as tf.Tensor1D;
     const invStd = tf.rsqrt(tf.add(v, epsilon)) as tf.Tensor1D;
-    const xhat = tf.mul(centered, invStd);
-    const y = tf.add(tf.mul(xhat, gIn as tf.Tensor), bIn as tf.Tensor);
+    const y = tf.add(tf.mul(centered, tf.mul(gIn as tf.Tensor, invStd)), bIn as tf.Tensor);
     mean = tf.keep(m);
     variance = tf.keep(v);
-    (save as (tensors: tf.Tensor[]) => void)([xhat, invStd, gIn as tf.Tensor]);
+    (save as (tensors: tf.Tensor[]) => void)([centered, invStd, gIn as tf.Tensor]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const g = dy as tf.Tensor;
-        const [sXhat, sInvStd, sGamma] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
-        const dBeta = tf.sum(g, axes);
-        const dGamma = tf.sum(tf.mul(g, sXhat), axes);
-        const inner = tf.sub(tf.sub(tf.mul(g, count), dBeta), tf.mul(sXhat, dGamma));
-        const dx = tf.mul(inner, tf.div(tf.mul(sGamma, sInvStd), count));
+        const [sCentered, sInvStd, sGamma] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
+        const dBeta = tf.sum(g, axes) as tf.Tensor1D;
+        const sumGC = tf.sum(tf.mul(g, sCentered), axes) as tf.Tensor1D;
+        const dGamma = tf.mul(sumGC, sInvStd);
+        const k = tf.mul(sGamma, sInvStd);
+        const kc = tf.div(tf.mul(tf.mul(k, tf.square(sInvStd)), sumGC), count);
+        const dx = tf.sub(tf.mul(tf.sub(g, tf.div(dBeta, count)), k), tf.mul(sCentered, kc));
         return [dx, dGamma, dBeta];
       },
     };

@@ -4,6 +4,7 @@ import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm'
 import type { BackendChoice, BackendInfo } from '../registry/contracts/backend.js';
 import { ReleqError } from '../errors.js';
 import { disableFusedBatchNorm, enableFusedBatchNorm } from './fused-batch-norm.js';
+import { enableRelu6Patch } from './relu6-patch.js';
 import { startNative } from './native.js';
 import { assertPinnedTfjs } from './version.js';
 import { registerWasmTrainingKernels } from './wasm/index.js';
@@ -61,6 +62,7 @@ export function assertCanTrain(info: BackendInfo): void {
 async function start(choice: BackendChoice, options: BackendOptions): Promise<BackendInfo> {
   const tfjsVersion = assertPinnedTfjs();
   if (options.fusedBatchNorm ?? true) enableFusedBatchNorm(); else disableFusedBatchNorm();
+  enableRelu6Patch();
   const cores = os.availableParallelism();
   if (choice === 'tensorflow' || choice === 'tensorflow-gpu') {
     await startNative(choice);
@@ -117,5 +119,6 @@ async function setBackendOrThrow(name: 'wasm' | 'cpu'): Promise<void> {
 
 export { TFJS_PINNED_VERSION, assertPinnedTfjs } from './version.js';
 export { enableFusedBatchNorm, disableFusedBatchNorm, isFusedBatchNormEnabled } from './fused-batch-norm.js';
+export { enableRelu6Patch, disableRelu6Patch, isRelu6PatchEnabled } from './relu6-patch.js';
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm/index.js';
 export { stockWasmKernel } from './wasm/kernel-utils.js';

@@ -38,6 +38,27 @@ describe('wasm conv gradient kernels vs cpu', function () {
     expect(worst).to.be.at.most(TOL);
   });
 
+  it('conv gradients match cpu on uneven strides, k < stride, k=4 same, pad 1 and 1x1 stride-2 subsampling', async () => {
+    const cases: { x: number[]; k: number; s: number | [number, number]; pad: Pad | number }[] = [
+      { x: [2, 10, 11, 3], k: 4, s: 3, pad: 'same' }, { x: [2, 9, 8, 3], k: 2, s: 2, pad: 'valid' },
+      { x: [2, 8, 7, 3], k: 3, s: [2, 1], pad: 'same' }, { x: [2, 9, 9, 3], k: 3, s: 2, pad: 1 },
+      { x: [2, 8, 8, 3], k: 1, s: 2, pad: 'same' }, { x: [2, 8, 8, 3], k: 1, s: 3, pad: 'valid' },
+      { x: [2, 7, 7, 3], k: 5, s: 1, pad: 2 },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const filterShape = [c.k, c.k, 3, 4];
+      const info = tf.backend_util.computeConv2DInfo(c.x as [number, number, number, number], filterShape as [number, number, number, number], c.s, 1, c.pad);
+      const dy = [c.x[0]!, info.outHeight, info.outWidth, 4];
+      const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC' };
+      const dw = await compareKernel([randomHost(c.x, i, 'x'), randomHost(dy, i, 'dy')], (xt, dyt) =>
+        tf.engine().runKernel('Conv2DBackpropFilter', { x: xt!, dy: dyt! }, { ...attrs, filterShape }) as tf.Tensor);
+      const dx = await compareKernel([randomHost(dy, i, 'dy'), randomHost(filterShape, i, 'w')], (dyt, wt) =>
+        tf.engine().runKernel('Conv2DBackpropInput', { dy: dyt!, filter: wt! }, { ...attrs, inputShape: c.x }) as tf.Tensor);
+      expect(dw, `dW ${JSON.stringify(c)}`).to.be.at.most(TOL);
+      expect(dx, `dx ${JSON.stringify(c)}`).to.be.at.most(TOL);
+    }
+  });
+
   it('depthwise input and filter gradients match cpu (multiplier 1 and 2)', async () => {
     for (const [i, c] of grid.filter((g) => g.k !== 1).entries()) {
       for (const m of [1, 2]) {
@@ -53,6 +74,26 @@ describe('wasm conv gradient kernels vs cpu', function () {
         expect(dx, `depthwise dx m=${m} ${JSON.stringify(c)}`).to.be.at.most(TOL);
       }
     }
+  });
+
+  it('gradient kernels leave no tensors behind (strided phases, col2im, multiplier 2)', () => {
+    // Outside tf.tidy: a temporary a kernel forgets would stay alive and be counted.
+    const x = tf.ones([2, 9, 9, 3]) as tf.Tensor4D;
+    const dy2 = tf.ones([2, 5, 5, 6]);
+    const dy4 = tf.ones([2, 5, 5, 4]);
+    const w5 = tf.ones([5, 5, 3, 4]);
+    const w3 = tf.ones([3, 3, 3, 4]);
+    const dw2 = tf.ones([3, 3, 3, 2]);
+    const before = tf.memory().numTensors;
+    const outs = [
+      tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dy2, filter: dw2 }, { strides: 2, pad: 'same', dilations: 1, inputShape: x.shape }),
+      tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy: dy2 }, { strides: 2, pad: 'same', dilations: 1, filterShape: [3, 3, 3, 2] }),
+      tf.engine().runKernel('Conv2DBackpropInput', { dy: dy4, filter: w5 }, { strides: 1, pad: 'valid', inputShape: x.shape }),
+      tf.engine().runKernel('Conv2DBackpropInput', { dy: dy4, filter: w3 }, { strides: 2, pad: 'same', inputShape: x.shape }),
+      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dy4 }, { strides: 2, pad: 'same', filterShape: [3, 3, 3, 4] }),
+    ] as tf.Tensor[];
+    expect(tf.memory().numTensors).to.equal(before + outs.length);
+    tf.dispose([...outs, x, dy2, dy4, w5, w3, dw2]);
   });
 
   it('end-to-end tf.grads through fused conv2d (bias+relu) and depthwise->pointwise match cpu', async () => {

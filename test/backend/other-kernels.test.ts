@@ -17,6 +17,20 @@ describe('wasm replacement kernels vs cpu', function () {
     }
   });
 
+  it('Add/Sub/Multiply/RealDiv with a trailing-vector operand (widened rows) match cpu, in both operand orders', async () => {
+    const cases: [number[], number[]][] = [[[5, 6, 7, 16], [16]], [[16], [3, 8, 16]], [[4, 9, 1, 1, 16], [1, 1, 16]], [[7, 13, 8], [8]], [[6, 64], [64]]];
+    for (const [i, [sa, sb]] of cases.entries()) {
+      const a = randomHost(sa, i, 'a');
+      const b = randomHost(sb, i, 'b');
+      b.values.forEach((v, j) => { b.values[j] = v + (v >= 0 ? 1 : -1); });
+      const err = await compareKernel([a, b], (x, y) => [tf.add(x!, y!), tf.sub(x!, y!), tf.mul(x!, y!), tf.div(x!, y!), tf.sub(y!, x!)]);
+      expect(err, `${sa} op ${sb}`).to.be.at.most(TOL);
+    }
+    const before = tf.memory().numTensors;
+    tf.tidy(() => tf.mul(tf.ones([64, 32]), tf.ones([32])).dataSync());
+    expect(tf.memory().numTensors).to.equal(before);
+  });
+
   it('matMul with every transpose combination, batched and fused (bias+relu) matches cpu', async () => {
     for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
       const a = randomHost(ta ? [2, 7, 5] : [2, 5, 7], 1, 'a');
@@ -28,6 +42,15 @@ describe('wasm replacement kernels vs cpu', function () {
         tf.fused.matMul({ a: x as tf.Tensor2D, b: y as tf.Tensor2D, transposeA: ta, transposeB: tb, bias: z, activation: 'relu' }));
       expect(err, `fused ${ta} ${tb}`).to.be.at.most(TOL);
     }
+  });
+
+  it('A^T B with a long contraction packs the smaller operand and still matches cpu', async () => {
+    const a = randomHost([2048, 8], 7, 'a');
+    const b = randomHost([2048, 40], 7, 'b');
+    expect(await compareKernel([a, b], (x, y) => tf.matMul(x!, y!, true, false))).to.be.at.most(TOL);
+    const before = tf.memory().numTensors;
+    tf.tidy(() => tf.matMul(tf.ones([2048, 8]), tf.ones([2048, 40]), true, false).dataSync());
+    expect(tf.memory().numTensors).to.equal(before);
   });
 
   it('matMul stale-packing bug: stock kernel reuses a packing after a reshape; ours does not', async () => {
@@ -58,6 +81,11 @@ describe('wasm replacement kernels vs cpu', function () {
       const err = await compareKernel([x], (t) => grad(t!));
       expect(err, `k${k} s${s} ${pad}`).to.equal(0);
     }
+    // odd sizes: the 2x2 fast path leaves the last row and column without gradient
+    const odd = randomHost([2, 7, 9, 4], 4, 'odd');
+    odd.values.fill(0.25, 10, 30);
+    const oddErr = await compareKernel([odd], (t) => tf.grad((u) => tf.sum(tf.mul(tf.maxPool(u as tf.Tensor4D, 2, 2, 'valid'), 3)))(t!));
+    expect(oddErr, 'k2 s2 valid on 7x9').to.equal(0);
     const stock = tf.tidy(() => {
       const xt = tf.tensor4d(x.values, x.shape as [number, number, number, number]);
       const y = tf.maxPool(xt, 2, 2, 'valid');
@@ -83,6 +111,7 @@ describe('wasm replacement kernels vs cpu', function () {
       }
     }
     expect(await compareKernel([x], (t) => tf.add(tf.clone(t!), 1))).to.equal(0);
+    expect(await compareKernel([x], (t) => [tf.cast(t!, 'float32'), tf.cast(tf.cast(t!, 'int32'), 'float32'), tf.cast(tf.greater(t!, 0), 'float32')])).to.equal(0);
     const table = randomHost([7, 4], 5, 't');
     const err = await compareKernel([table], (t) => tf.grad((u) => tf.sum(tf.square(tf.gather(u, tf.tensor1d([0, 3, 3, 6, 1], 'int32')))))(t!));
     expect(err).to.be.at.most(TOL);
@@ -95,6 +124,8 @@ describe('wasm replacement kernels vs cpu', function () {
       [[64, 130], [1, 0]], [[3, 64, 70], [0, 2, 1]], [[4, 8, 9, 70], [3, 1, 2, 0]], [[70, 1, 90], [2, 1, 0]],
       [[2, 5, 64, 66], [0, 1, 3, 2]], [[5, 6, 7, 8, 9], [4, 2, 0, 3, 1]], [[6, 7], [1, 0]], [[8, 128, 64], [1, 0, 2]],
       [[4, 8, 9, 70], [1, 2, 0, 3]], [[16, 16, 33], [2, 0, 1]],
+      // cache-blocked path (a 4 KiB-multiple row stride), with row and column tails
+      [[1024, 7], [1, 0]], [[7, 1024], [1, 0]], [[3, 1024, 5], [0, 2, 1]], [[2, 6, 2048], [0, 2, 1]], [[2, 1, 1024, 9], [0, 3, 1, 2]],
     ];
     for (const [i, [shape, perm]] of cases.entries()) {
       expect(await compareKernel([randomHost(shape, 20 + i, 't')], (t) => tf.transpose(t!, perm)), `${shape} ${perm}`).to.equal(0);
@@ -120,6 +151,11 @@ describe('wasm replacement kernels vs cpu', function () {
     const b = tf.clone(a);
     expect(tf.memory().numBytes - bytes).to.be.at.most(12);
     b.dispose();
+    expect(Array.from(a.dataSync())).to.deep.equal([1, 2, 3]);
+    const c = tf.cast(a, 'float32');
+    expect((tf.backend() as unknown as { dataIdMap: { get(id: object): { id: number } } }).dataIdMap.get(c.dataId)!.id)
+      .to.equal((tf.backend() as unknown as { dataIdMap: { get(id: object): { id: number } } }).dataIdMap.get(a.dataId)!.id, 'same-dtype cast shares the data');
+    c.dispose();
     expect(Array.from(a.dataSync())).to.deep.equal([1, 2, 3]);
     a.dispose();
   });

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { asTensor, padOrCropHW, registerWasmKernel, type KernelArgs } from './kernel-utils.js';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { asTensor, heapF32, makeOutput, registerWasmKernel, wasmBackend, type KernelArgs } from './kernel-utils.js';
+import { backpropInputByPhases, cropForPads, phaseFilter } from './transposed-conv.js';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 interface ConvAttrs {
@@ -19,8 +21,24 @@ function convInfo(xShape: number[], filterShape: number[], attrs: ConvAttrs, ker
 }
 
 /**
+ * Every 1x1 tap of a stride-s conv reads x at rows/cols 0, s, 2s, ...: with H, W multiples of s,
+ * a reshape to [N, H/s, s, W/s, s*C] and a plain slice (fast on the heap) pick them; the stock
+ * StridedSlice (~50 ms for 128x32x32x16) is the fallback.
+ */
+function subsample(x: tf.Tensor4D, oh: number, ow: number, sh: number, sw: number): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  if (sh === 1 && sw === 1 && oh === h && ow === w) return x;
+  if (h % sh === 0 && w % sw === 0 && oh <= h / sh && ow <= w / sw) {
+    const phased = tf.reshape(x, [n, h / sh, sh, w / sw, sw * c]);
+    return tf.reshape(tf.slice(phased, [0, 0, 0, 0, 0], [n, oh, 1, ow, c]), [n, oh, ow, c]);
+  }
+  return tf.stridedSlice(x, [0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, c], [1, sh, sw, 1]) as tf.Tensor4D;
+}
+
+/**
  * dW "conv trick": x as [Cin,H,W,N] correlated with dy as a [OH,OW,N,Cout] filter, dilated by
- * the forward stride, gives [Cin,KH,KW,Cout]; 1x1 filters use one GEMM instead.
+ * the forward stride, gives [Cin,KH,KW,Cout]; the conv pads x itself (explicit padding, no padded
+ * copy). 1x1 filters use one GEMM instead.
  */
 function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const attrs = args.attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
@@ -33,9 +51,7 @@ function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const cout = dy.shape[3];
   return tf.tidy(() => {
     if (kh === 1 && kw === 1 && top === 0 && left === 0) {
-      const xs = sh === 1 && sw === 1 && oh === h && ow === w
-        ? x
-        : tf.stridedSlice(x, [0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, cin], [1, sh, sw, 1]) as tf.Tensor4D;
+      const xs = subsample(x, oh, ow, sh, sw);
       const m = n * oh * ow;
       const dw = tf.matMul(tf.reshape(xs, [m, cin]), tf.reshape(dy, [m, cout]), true, false);
       return tf.reshape(dw, [1, 1, cin, cout]);
@@ -43,54 +59,79 @@ function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo {
     // Extra rows/cols needed on the bottom/right so the correlation yields exactly KH x KW taps.
     const bottom = kh + (oh - 1) * sh - h - top;
     const right = kw + (ow - 1) * sw - w - left;
-    const xPadded = padOrCropHW(x, top, bottom, left, right);
-    const xT = tf.transpose(xPadded, [3, 1, 2, 0]);
+    const { x: xc, pad } = cropForPads(x, { top, bottom, left, right });
+    const xT = tf.transpose(xc, [3, 1, 2, 0]);
     const dyT = tf.transpose(dy, [1, 2, 0, 3]);
-    const taps = tf.conv2d(xT, dyT, 1, 'valid', 'NHWC', [sh, sw]);
+    const taps = tf.conv2d(xT, dyT, 1, pad, 'NHWC', [sh, sw]);
     return tf.transpose(taps, [1, 2, 0, 3]);
   });
 }
 
-/** dx = correlation of zero-stuffed, padded dy with the spatially reversed, [KH,KW,Cout,Cin] filter. */
+/**
+ * dx: per output phase (sub-pixel decomposition, one phase at stride 1), a stride-1 correlation of
+ * dy with the phase's reversed, [KH',KW',Cout,Cin] taps; XNNPACK pads dy itself.
+ */
 function conv2dBackpropInput(args: KernelArgs): tf.TensorInfo {
   const attrs = args.attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
   const dy = asTensor<tf.Rank.R4>(args.inputs['dy'], 'dy');
   const filter = asTensor<tf.Rank.R4>(args.inputs['filter'], 'filter');
   const info = convInfo(attrs.inputShape, filter.shape, attrs, 'Conv2DBackpropInput');
   const [kh, kw, cin, cout] = filter.shape;
-  return tf.tidy(() => {
-    if (kh === 1 && kw === 1 && info.strideHeight === 1 && info.strideWidth === 1 && info.outHeight === info.inHeight && info.outWidth === info.inWidth) {
+  if (kh === 1 && kw === 1 && info.strideHeight === 1 && info.strideWidth === 1 && info.outHeight === info.inHeight && info.outWidth === info.inWidth) {
+    return tf.tidy(() => {
       // 1x1 stride 1: dx = dy . W^T as one GEMM (no reverse, no padding).
       const [n, h, w] = attrs.inputShape;
       const dx = tf.matMul(tf.reshape(dy, [n * h * w, cout]), tf.reshape(filter, [cin, cout]), false, true);
       return tf.reshape(dx, [n, h, w, cin]);
-    }
-    const dyFull = stuffAndPad(dy, info);
-    const wRev = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
-    return tf.conv2d(dyFull, wRev, 1, 'valid');
+    });
+  }
+  const backend = wasmBackend(args);
+  const { strideHeight: sh, strideWidth: sw, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = info;
+  if (sh === 1 && sw === 1 && h * w > 1.5 * oh * ow) return col2imBackpropInput(backend, dy, filter, info);
+  return backpropInputByPhases(backend, dy, info, cin, (x, pad, phase) => {
+    const f = phaseFilter(backend, filter, phase, info.strideHeight, info.strideWidth, true);
+    return tf.conv2d(x, f, 1, pad);
   });
 }
 
 /**
- * Inserts stride-1 zeros between dy's pixels and pads/crops it so that a stride-1 'valid'
- * correlation with a KH x KW filter yields the forward input's H x W. Shared with depthwise.
+ * dx of a stride-1 conv whose output is much smaller than its input (LeNet's 5x5 'valid'): the
+ * full correlation over padded dy would do H*W/(OH*OW) times the useful work (2.25x), so compute
+ * the per-pixel columns dy . W^T ([N*OH*OW, KH*KW*Cin], one GEMM) and scatter-add them (col2im).
  */
-export function stuffAndPad(dy: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inHeight: h, inWidth: w } = info;
+function col2imBackpropInput(backend: BackendWasm, dy: tf.Tensor4D, filter: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const [kh, kw, cin, cout] = filter.shape;
+  const { batchSize: n, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = info;
   const { top, left } = info.padInfo;
-  const [n, oh, ow, c] = dy.shape;
-  let stuffed = dy;
-  if (sh > 1 || sw > 1) {
-    const expanded = tf.reshape(dy, [n, oh, 1, ow, 1, c]);
-    const padded = tf.pad(expanded, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-    stuffed = tf.reshape(padded, [n, oh * sh, ow * sw, c]);
+  const cols = tf.tidy(() => tf.matMul(tf.reshape(dy, [n * oh * ow, cout]), tf.reshape(filter, [kh * kw * cin, cout]), false, true));
+  try {
+    const out = makeOutput(backend, [n, h, w, cin], 'float32');
+    const dx = heapF32(backend, out);
+    const src = heapF32(backend, cols);
+    dx.fill(0);
+    const k = kh * kw * cin;
+    for (let b = 0; b < n; b++) {
+      for (let i = 0; i < oh; i++) {
+        for (let j = 0; j < ow; j++) {
+          const rowBase = ((b * oh + i) * ow + j) * k;
+          // For one filter row p, taps q and channels are contiguous in both dx and the columns.
+          const col0 = j - left;
+          const from = Math.max(0, -col0) * cin;
+          const to = Math.min(kw, w - col0) * cin;
+          for (let p = 0; p < kh; p++) {
+            const r = i + p - top;
+            if (r < 0 || r >= h) continue;
+            const d = ((b * h + r) * w + col0) * cin;
+            const s = rowBase + p * kw * cin;
+            for (let t = from; t < to; t++) dx[d + t] += src[s + t]!;
+          }
+        }
+      }
+    }
+    return out;
+  } finally {
+    cols.dispose();
   }
-  // The stuffed tensor ends with (stride-1) zero rows/cols, counted against the bottom/right pad.
-  const padTop = kh - 1 - top;
-  const padLeft = kw - 1 - left;
-  const padBottom = h + kh - 1 - oh * sh - padTop;
-  const padRight = w + kw - 1 - ow * sw - padLeft;
-  return padOrCropHW(stuffed, padTop, padBottom, padLeft, padRight);
 }
 
 export function registerConv2dBackpropKernels(): void {

@@ -8,6 +8,13 @@ function identity(args: KernelArgs): tf.TensorInfo {
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
+/** Cast to the dtype x already has (every ReLU gradient casts step(x)): a refcount bump, not a copy. */
+function cast(args: KernelArgs, original: tf.KernelFunc | undefined): tf.TensorInfo {
+  const x = args.inputs['x']!;
+  if (x.dtype !== (args.attrs as unknown as { dtype: tf.DataType }).dtype) return original!(args) as tf.TensorInfo;
+  return identity(args);
+}
+
 /**
  * Tile by block copies: copy the innermost row, then replicate each finished block by doubling
  * copyWithin, from the inner axis outwards (the stock kernel spends ~25 ns/element on indexing).
@@ -91,6 +98,7 @@ function slice(args: KernelArgs, original: tf.KernelFunc | undefined): tf.Tensor
 
 export function registerCopyKernels(): void {
   registerWasmKernel(tf.Identity, (args) => identity(args));
+  registerWasmKernel(tf.Cast, (args, original) => cast(args, original));
   registerWasmKernel(tf.Tile, (args, original) => tile(args, original));
   registerWasmKernel(tf.Slice, (args, original) => slice(args, original));
 }

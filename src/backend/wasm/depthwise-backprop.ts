@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { stuffAndPad } from './conv2d-backprop.js';
-import { asTensor, padOrCropHW, registerWasmKernel, type KernelArgs } from './kernel-utils.js';
+import { asTensor, padOrCropHW, registerWasmKernel, wasmBackend, type KernelArgs } from './kernel-utils.js';
+import { backpropInputByPhases, phaseFilter } from './transposed-conv.js';
 
 interface DepthwiseAttrs {
   strides: number | [number, number];
@@ -19,21 +19,32 @@ function depthwiseInfo(xShape: number[], filterShape: number[], attrs: Depthwise
     attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, true);
 }
 
-/** dx: depthwise correlation of stuffed dy with the reversed filter; multiplier m>1 sums over m. */
+/**
+ * dx: per output phase (sub-pixel decomposition, one phase at stride 1), a depthwise correlation
+ * of dy with the phase's reversed taps; multiplier m>1 sums over m afterwards.
+ */
 function depthwiseBackpropInput(args: KernelArgs): tf.TensorInfo {
   const attrs = args.attrs as unknown as DepthwiseAttrs & { inputShape: [number, number, number, number] };
   const dy = asTensor<tf.Rank.R4>(args.inputs['dy'], 'dy');
   const filter = asTensor<tf.Rank.R4>(args.inputs['filter'], 'filter');
   const info = depthwiseInfo(attrs.inputShape, filter.shape, attrs, 'DepthwiseConv2dNativeBackpropInput');
   const [kh, kw, c, m] = filter.shape;
-  return tf.tidy(() => {
-    const dyFull = stuffAndPad(dy, info);
-    const wRev = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, c * m, 1]);
-    const dx = tf.depthwiseConv2d(dyFull, wRev as tf.Tensor4D, 1, 'valid');
+  const backend = wasmBackend(args);
+  const flat = tf.reshape(filter, [kh, kw, c * m, 1]) as tf.Tensor4D;
+  try {
+    const dx = backpropInputByPhases(backend, dy, info, c * m, (x, pad, phase) => {
+      const f = phaseFilter(backend, flat, phase, info.strideHeight, info.strideWidth, false);
+      return tf.depthwiseConv2d(x, f, 1, pad);
+    });
     if (m === 1) return dx;
-    const [n, h, w] = dx.shape;
-    return tf.sum(tf.reshape(dx, [n, h, w, c, m]), 4);
-  });
+    const full = asTensor<tf.Rank.R4>(dx, 'dx');
+    const [n, h, w] = full.shape;
+    const summed = tf.tidy(() => tf.sum(tf.reshape(full, [n, h, w, c, m]), 4));
+    full.dispose();
+    return summed;
+  } finally {
+    flat.dispose();
+  }
 }
 
 /**

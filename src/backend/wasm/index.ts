@@ -1,3 +1,4 @@
+import { registerBinaryBroadcastKernels } from './binary-broadcast.js';
 import { registerConv2dBackpropKernels } from './conv2d-backprop.js';
 import { registerCopyKernels } from './copy-kernels.js';
 import { registerDepthwiseBackpropKernels } from './depthwise-backprop.js';
@@ -23,11 +24,12 @@ export function registerWasmTrainingKernels(): void {
   registerUnsortedSegmentSumKernel();
   registerMaxPoolGradKernel();
   registerOneHotKernel();
+  registerBinaryBroadcastKernels();
 }
 
 /** Kernel names this module registers or replaces on 'wasm' (for logs and tests). */
 export const WASM_TRAINING_KERNELS = [
   'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropInput',
   'DepthwiseConv2dNativeBackpropFilter', 'UnsortedSegmentSum', 'BatchMatMul', '_FusedMatMul',
-  'Tile', 'Slice', 'Transpose', 'Sum', 'Mean', 'Identity', 'MaxPoolGrad', 'OneHot',
+  'Tile', 'Slice', 'Transpose', 'Sum', 'Mean', 'Identity', 'MaxPoolGrad', 'OneHot', 'Cast', 'Add', 'Sub', 'Multiply', 'RealDiv',
 ] as const;
