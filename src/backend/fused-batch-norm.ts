@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { methodPatch } from './method-patch.js';
 
 /**
  * Batch-norm training as one op with its closed-form gradient (about 10 full-tensor passes
@@ -12,9 +13,7 @@ interface BatchNormLayerLike {
   gamma: LayerVariableLike; beta: LayerVariableLike; movingMean: LayerVariableLike; movingVariance: LayerVariableLike;
 }
 type CallFn = (this: BatchNormLayerLike, inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
-interface BatchNormProto { call: CallFn; [ORIGINAL]?: CallFn }
-
-const ORIGINAL = Symbol.for('releq/bn-original-call');
+interface BatchNormProto { call: CallFn }
 
 let cachedProto: BatchNormProto | undefined;
 function batchNormProto(): BatchNormProto {
@@ -64,13 +63,9 @@ export function fusedBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: t
   return { y, mean: mean!, variance: variance! };
 }
 
-/** Replaces BatchNormalization.prototype.call's training path; idempotent. */
-export function enableFusedBatchNorm(): void {
-  const proto = batchNormProto();
-  if (proto[ORIGINAL] !== undefined) return;
-  const original = proto.call;
-  proto[ORIGINAL] = original;
-  proto.call = function (this: BatchNormLayerLike, inputs, kwargs) {
+/** BatchNormalization.prototype.call with the fused training path; idempotent. */
+const patch = methodPatch('releq/bn-original-call', batchNormProto, 'call', (original) =>
+  function (this: BatchNormLayerLike, inputs, kwargs) {
     const training = kwargs?.['training'] === true;
     const input = Array.isArray(inputs) ? inputs[0]! : inputs;
     const lastAxis = this.axis === -1 || this.axis === input.rank - 1;
@@ -88,18 +83,9 @@ export function enableFusedBatchNorm(): void {
       variance.dispose();
       return y;
     });
-  };
-}
+  });
 
+export const enableFusedBatchNorm = (): void => patch.enable();
 /** Restores the stock tfjs-layers training path. */
-export function disableFusedBatchNorm(): void {
-  const proto = batchNormProto();
-  const original = proto[ORIGINAL];
-  if (original === undefined) return;
-  proto.call = original;
-  delete proto[ORIGINAL];
-}
-
-export function isFusedBatchNormEnabled(): boolean {
-  return batchNormProto()[ORIGINAL] !== undefined;
-}
+export const disableFusedBatchNorm = (): void => patch.disable();
+export const isFusedBatchNormEnabled = (): boolean => patch.isEnabled();

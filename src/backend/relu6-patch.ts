@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { methodPatch } from './method-patch.js';
 
 /**
  * tfjs-layers computes the 'relu6' activation as minimum(6, relu(x)). On wasm, Minimum and the
@@ -7,9 +8,7 @@ import * as tf from '@tensorflow/tfjs';
  * forward tf.relu6 (an XNNPACK clamp), gradient dy * step(x) * step(6 - x), i.e. dy where 0 < x < 6,
  * exactly the stock layer's gradient (0 at x = 0 and x = 6). Pure tf ops, so every backend runs it.
  */
-interface Relu6Proto { apply(x: tf.Tensor): tf.Tensor; [ORIGINAL]?: (x: tf.Tensor) => tf.Tensor }
-
-const ORIGINAL = Symbol.for('releq/relu6-original-apply');
+interface Relu6Proto { apply(x: tf.Tensor): tf.Tensor }
 
 function relu6Proto(): Relu6Proto {
   const entry = tf.serialization.SerializationMap.getMap().classNameMap['relu6'];
@@ -30,22 +29,9 @@ const relu6Op = tf.customGrad((x, save) => {
 }) as (x: tf.Tensor) => tf.Tensor;
 
 /** relu6 as one clamp op with a two-step gradient mask; idempotent. */
-export function enableRelu6Patch(): void {
-  const proto = relu6Proto();
-  if (proto[ORIGINAL] !== undefined) return;
-  proto[ORIGINAL] = proto.apply;
-  proto.apply = (x: tf.Tensor): tf.Tensor => relu6Op(x);
-}
+const patch = methodPatch('releq/relu6-original-apply', relu6Proto, 'apply', () => (x: tf.Tensor): tf.Tensor => relu6Op(x));
 
+export const enableRelu6Patch = (): void => patch.enable();
 /** Restores tfjs-layers' minimum(6, relu(x)). */
-export function disableRelu6Patch(): void {
-  const proto = relu6Proto();
-  const original = proto[ORIGINAL];
-  if (original === undefined) return;
-  proto.apply = original;
-  delete proto[ORIGINAL];
-}
-
-export function isRelu6PatchEnabled(): boolean {
-  return relu6Proto()[ORIGINAL] !== undefined;
-}
+export const disableRelu6Patch = (): void => patch.disable();
+export const isRelu6PatchEnabled = (): boolean => patch.isEnabled();
