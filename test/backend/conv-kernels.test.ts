@@ -59,6 +59,23 @@ describe('wasm conv gradient kernels vs cpu', function () {
     }
   });
 
+  it('the filter gradient matches cpu for channel counts that reach every register tile and several row blocks', async () => {
+    // releq's wasm kernel tiles 4 input x 8 or 4 output channels, with separate code for 1-3
+    // leftover output channels, leftover input channels, and output rows split into L2 blocks.
+    const cases: { x: number[]; cout: number; k: number; s: number; pad: Pad }[] = [
+      { x: [2, 6, 7, 5], cout: 11, k: 3, s: 1, pad: 'same' }, { x: [2, 7, 6, 8], cout: 6, k: 3, s: 2, pad: 'same' },
+      { x: [1, 9, 9, 4], cout: 9, k: 5, s: 1, pad: 'valid' }, { x: [2, 8, 8, 1], cout: 13, k: 3, s: 2, pad: 'valid' },
+      { x: [1, 5, 5, 9], cout: 16, k: 1, s: 1, pad: 'same' }, { x: [3, 40, 40, 8], cout: 16, k: 3, s: 1, pad: 'same' },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const filterShape = [c.k, c.k, c.x[3]!, c.cout];
+      const dy = outShape(c.x, c.k, c.s, c.pad, c.cout);
+      const dw = await compareKernel([randomHost(c.x, 40 + i, 'x'), randomHost(dy, 40 + i, 'dy')], (xt, dyt) =>
+        tf.engine().runKernel('Conv2DBackpropFilter', { x: xt!, dy: dyt! }, { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape }) as tf.Tensor);
+      expect(dw, `dW ${JSON.stringify(c)}`).to.be.at.most(TOL);
+    }
+  });
+
   it('depthwise input and filter gradients match cpu (multiplier 1 and 2)', async () => {
     for (const [i, c] of grid.filter((g) => g.k !== 1).entries()) {
       for (const m of [1, 2]) {

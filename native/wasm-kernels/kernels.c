@@ -1,0 +1,190 @@
+// releq's own wasm SIMD kernels, run on the tfjs wasm backend's heap (the module imports its
+// memory). Built by build.mjs with clang --target=wasm32; the binary is committed as base64 in
+// src/backend/wasm/releq-kernels-binary.ts, so installs need no compiler.
+//
+// Rules that keep the shared heap safe: no static data, no libc, and no address-taken locals
+// (so the shadow stack, which would sit in tfjs's memory, is never touched). build.mjs checks
+// that the binary defines no data segments and never writes the stack pointer.
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+typedef float f32;
+
+// Geometry of one filter-gradient call, recomputed per tap from scalar arguments.
+// dW[ky,kx,ci,co] = sum over (n,oy,ox) of x[n, oy*sh + ky*dh - pt, ox*sw + kx*dw - pl, ci] * dy[n,oy,ox,co]
+
+// Accumulates a CI x (4*NV) block of dW over the output rows [r0, r1) of one tap.
+// x0 points at x[.., ci0], y0 at dy[.., co0], d at dW[ky,kx,ci0,co0]; segments are per row.
+#define TILE_BODY(CI, NV)                                                                          \
+  ROWS_BEGIN                                                                                       \
+    for (int t = count; t > 0; t--) {                                                              \
+      LOAD_Y_##NV                                                                                  \
+      MAC_##CI##_##NV                                                                              \
+      xp += xstep;                                                                                 \
+      yp += cout;                                                                                  \
+    }                                                                                              \
+  ROWS_END
+
+// Walks the output rows [r0, r1) (row r = image b, output row oy) whose input row for tap row ky
+// lies inside the image, with xp/yp at the row's first valid column. No division per row.
+#define ROWS_BEGIN                                                                                 \
+  int b = r0 / oh, oy = r0 - b * oh;                                                               \
+  for (int r = r0; r < r1; r++) {                                                                  \
+    const int ih = oy * sh + ky * dh - pt;                                                         \
+    if (ih >= 0 && ih < h) {                                                                       \
+      const f32* xp = x0 + ((b * h + ih) * w + iw0) * cin;                                          \
+      const f32* yp = y0 + (r * ow + ox0) * cout;
+#define ROWS_END                                                                                   \
+    }                                                                                              \
+    if (++oy == oh) { oy = 0; b++; }                                                               \
+  }
+
+#define LOAD_Y_2 const v128_t v0 = wasm_v128_load(yp), v1 = wasm_v128_load(yp + 4);
+#define LOAD_Y_1 const v128_t v0 = wasm_v128_load(yp);
+#define MAC(acc, xi, v) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(xi, v));
+#define MAC_4_2                                                                                    \
+  { const v128_t s0 = wasm_v128_load32_splat(xp), s1 = wasm_v128_load32_splat(xp + 1);              \
+    const v128_t s2 = wasm_v128_load32_splat(xp + 2), s3 = wasm_v128_load32_splat(xp + 3);          \
+    MAC(a00, s0, v0) MAC(a01, s0, v1) MAC(a10, s1, v0) MAC(a11, s1, v1)                            \
+    MAC(a20, s2, v0) MAC(a21, s2, v1) MAC(a30, s3, v0) MAC(a31, s3, v1) }
+#define MAC_4_1                                                                                    \
+  { const v128_t s0 = wasm_v128_load32_splat(xp), s1 = wasm_v128_load32_splat(xp + 1);              \
+    const v128_t s2 = wasm_v128_load32_splat(xp + 2), s3 = wasm_v128_load32_splat(xp + 3);          \
+    MAC(a00, s0, v0) MAC(a10, s1, v0) MAC(a20, s2, v0) MAC(a30, s3, v0) }
+#define MAC_1_2 { const v128_t s0 = wasm_v128_load32_splat(xp); MAC(a00, s0, v0) MAC(a01, s0, v1) }
+#define MAC_1_1 { const v128_t s0 = wasm_v128_load32_splat(xp); MAC(a00, s0, v0) }
+
+#define TILE_ARGS                                                                                  \
+  const f32 *x0, const f32 *y0, f32 *d, int r0, int r1, int oh, int ow, int h, int w, int cin,     \
+      int cout, int ky, int dh, int sh, int pt, int iw0, int ox0, int count, int xstep
+#define ROW(i) (d + (i) * cout)
+
+static inline void tile_4x8(TILE_ARGS) {
+  v128_t a00 = wasm_v128_load(ROW(0)), a01 = wasm_v128_load(ROW(0) + 4);
+  v128_t a10 = wasm_v128_load(ROW(1)), a11 = wasm_v128_load(ROW(1) + 4);
+  v128_t a20 = wasm_v128_load(ROW(2)), a21 = wasm_v128_load(ROW(2) + 4);
+  v128_t a30 = wasm_v128_load(ROW(3)), a31 = wasm_v128_load(ROW(3) + 4);
+  TILE_BODY(4, 2)
+  wasm_v128_store(ROW(0), a00); wasm_v128_store(ROW(0) + 4, a01);
+  wasm_v128_store(ROW(1), a10); wasm_v128_store(ROW(1) + 4, a11);
+  wasm_v128_store(ROW(2), a20); wasm_v128_store(ROW(2) + 4, a21);
+  wasm_v128_store(ROW(3), a30); wasm_v128_store(ROW(3) + 4, a31);
+}
+
+static inline void tile_4x4(TILE_ARGS) {
+  v128_t a00 = wasm_v128_load(ROW(0)), a10 = wasm_v128_load(ROW(1));
+  v128_t a20 = wasm_v128_load(ROW(2)), a30 = wasm_v128_load(ROW(3));
+  TILE_BODY(4, 1)
+  wasm_v128_store(ROW(0), a00); wasm_v128_store(ROW(1), a10);
+  wasm_v128_store(ROW(2), a20); wasm_v128_store(ROW(3), a30);
+}
+
+static inline void tile_1x8(TILE_ARGS) {
+  v128_t a00 = wasm_v128_load(ROW(0)), a01 = wasm_v128_load(ROW(0) + 4);
+  TILE_BODY(1, 2)
+  wasm_v128_store(ROW(0), a00); wasm_v128_store(ROW(0) + 4, a01);
+}
+
+static inline void tile_1x4(TILE_ARGS) {
+  v128_t a00 = wasm_v128_load(ROW(0));
+  TILE_BODY(1, 1)
+  wasm_v128_store(ROW(0), a00);
+}
+
+// Output channels beyond the last multiple of 4 (1..3 of them, `tail`), for 4 input channels:
+// vectorised across the input channels instead (x is contiguous in ci), lanes stored one by one.
+static inline void tile_4xtail(TILE_ARGS, int tail) {
+  v128_t c0 = wasm_f32x4_const(0, 0, 0, 0), c1 = c0, c2 = c0;
+  ROWS_BEGIN
+    for (int t = count; t > 0; t--) {
+      const v128_t xv = wasm_v128_load(xp);
+      c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(xv, wasm_v128_load32_splat(yp)));
+      if (tail > 1) c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(xv, wasm_v128_load32_splat(yp + 1)));
+      if (tail > 2) c2 = wasm_f32x4_add(c2, wasm_f32x4_mul(xv, wasm_v128_load32_splat(yp + 2)));
+      xp += xstep;
+      yp += cout;
+    }
+  ROWS_END
+#define STORE_LANES(c, j)                                                                          \
+  d[j] += wasm_f32x4_extract_lane(c, 0); d[cout + j] += wasm_f32x4_extract_lane(c, 1);             \
+  d[2 * cout + j] += wasm_f32x4_extract_lane(c, 2); d[3 * cout + j] += wasm_f32x4_extract_lane(c, 3);
+  STORE_LANES(c0, 0)
+  if (tail > 1) { STORE_LANES(c1, 1) }
+  if (tail > 2) { STORE_LANES(c2, 2) }
+}
+
+// One dW element (a leftover input channel times a leftover output channel).
+static inline void tile_1x1(TILE_ARGS) {
+  f32 acc = *d;
+  ROWS_BEGIN
+    for (int t = count; t > 0; t--) {
+      acc += *xp * *yp;
+      xp += xstep;
+      yp += cout;
+    }
+  ROWS_END
+  *d = acc;
+}
+
+// Output rows per block: the block's dy and x rows stay in L2 while every tile of every tap
+// walks them.
+static int block_rows(int ow, int cout, int cin) {
+  const int per_row = ow * (cout + cin) * 4;
+  const int rows = (256 * 1024) / (per_row > 0 ? per_row : 1);
+  return rows < 1 ? 1 : rows;
+}
+
+// Conv2DBackpropFilter in NHWC: dW [kh, kw, cin, cout] from x [n, h, w, cin] and
+// dy [n, oh, ow, cout], with strides, dilations and top/left padding as in the forward conv.
+EXPORT(conv2d_filter_grad)
+void conv2d_filter_grad(const f32* x, const f32* dy, f32* dw, int n, int h, int w, int cin,
+                        int oh, int ow, int cout, int kh, int kw, int sh, int sw, int dh,
+                        int dwl, int pt, int pl) {
+  const int total = kh * kw * cin * cout;
+  for (int i = 0; i < total; i++) dw[i] = 0.0f;
+  const int rows = n * oh;
+  const int step = block_rows(ow, cout, cin);
+  const int xstep = sw * cin;
+  for (int r0 = 0; r0 < rows; r0 += step) {
+    const int r1 = r0 + step < rows ? r0 + step : rows;
+    for (int ky = 0; ky < kh; ky++) {
+      for (int kx = 0; kx < kw; kx++) {
+        // Output columns whose input column ox*sw + kx*dwl - pl lies inside [0, w).
+        const int off = kx * dwl - pl;
+        int ox0 = off >= 0 ? 0 : (-off + sw - 1) / sw;
+        int ox1 = (w - 1 - off) >= 0 ? (w - 1 - off) / sw + 1 : 0;
+        if (ox1 > ow) ox1 = ow;
+        const int count = ox1 - ox0;
+        if (count <= 0) continue;
+        const int iw0 = ox0 * sw + off;
+        f32* tap = dw + (ky * kw + kx) * cin * cout;
+        int ci = 0;
+        for (; ci + 4 <= cin; ci += 4) {
+          int co = 0;
+          for (; co + 8 <= cout; co += 8)
+            tile_4x8(x + ci, dy + co, tap + ci * cout + co, r0, r1, oh, ow, h, w, cin, cout, ky, dh,
+                     sh, pt, iw0, ox0, count, xstep);
+          for (; co + 4 <= cout; co += 4)
+            tile_4x4(x + ci, dy + co, tap + ci * cout + co, r0, r1, oh, ow, h, w, cin, cout, ky, dh,
+                     sh, pt, iw0, ox0, count, xstep);
+          if (co < cout)
+            tile_4xtail(x + ci, dy + co, tap + ci * cout + co, r0, r1, oh, ow, h, w, cin, cout, ky,
+                        dh, sh, pt, iw0, ox0, count, xstep, cout - co);
+        }
+        for (; ci < cin; ci++) {
+          int co = 0;
+          for (; co + 8 <= cout; co += 8)
+            tile_1x8(x + ci, dy + co, tap + ci * cout + co, r0, r1, oh, ow, h, w, cin, cout, ky, dh,
+                     sh, pt, iw0, ox0, count, xstep);
+          for (; co + 4 <= cout; co += 4)
+            tile_1x4(x + ci, dy + co, tap + ci * cout + co, r0, r1, oh, ow, h, w, cin, cout, ky, dh,
+                     sh, pt, iw0, ox0, count, xstep);
+          for (; co < cout; co++)
+            tile_1x1(x + ci, dy + co, tap + ci * cout + co, r0, r1, oh, ow, h, w, cin, cout, ky, dh,
+                     sh, pt, iw0, ox0, count, xstep);
+        }
+      }
+    }
+  }
+}
