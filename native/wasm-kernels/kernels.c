@@ -188,3 +188,80 @@ void conv2d_filter_grad(const f32* x, const f32* dy, f32* dw, int n, int h, int 
     }
   }
 }
+
+// DepthwiseConv2dNativeBackpropFilter in NHWC: dW [kh, kw, c, m] from x [n, h, w, c] and
+// dy [n, oh, ow, c*m] (channel ci*m + q of dy comes from input channel ci). Vectorised across
+// channels when m == 1 (MobileNet); a scalar loop per channel pair otherwise.
+EXPORT(depthwise_filter_grad)
+void depthwise_filter_grad(const f32* x, const f32* dy, f32* dw, int n, int h, int w, int c,
+                           int oh, int ow, int m, int kh, int kw, int sh, int sw, int pt, int pl) {
+  const int cm = c * m;
+  const int total = kh * kw * cm;
+  for (int i = 0; i < total; i++) dw[i] = 0.0f;
+  const int rows = n * oh;
+  const int step = block_rows(ow, cm, c);
+  const int xstep = sw * c;
+  const int cin = c, cout = cm, dh = 1;  // names ROWS_BEGIN expects
+  for (int r0 = 0; r0 < rows; r0 += step) {
+    const int r1 = r0 + step < rows ? r0 + step : rows;
+    for (int ky = 0; ky < kh; ky++) {
+      for (int kx = 0; kx < kw; kx++) {
+        const int off = kx - pl;
+        int ox0 = off >= 0 ? 0 : (-off + sw - 1) / sw;
+        int ox1 = (w - 1 - off) >= 0 ? (w - 1 - off) / sw + 1 : 0;
+        if (ox1 > ow) ox1 = ow;
+        const int count = ox1 - ox0;
+        if (count <= 0) continue;
+        const int iw0 = ox0 * sw + off;
+        f32* tap = dw + (ky * kw + kx) * cm;
+        int ch = 0;
+        if (m == 1) {
+          for (; ch + 16 <= c; ch += 16) {
+            const f32 *x0 = x + ch, *y0 = dy + ch;
+            f32* d = tap + ch;
+            v128_t a0 = wasm_v128_load(d), a1 = wasm_v128_load(d + 4);
+            v128_t a2 = wasm_v128_load(d + 8), a3 = wasm_v128_load(d + 12);
+            ROWS_BEGIN
+              for (int t = count; t > 0; t--) {
+                a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(xp), wasm_v128_load(yp)));
+                a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load(xp + 4), wasm_v128_load(yp + 4)));
+                a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_v128_load(xp + 8), wasm_v128_load(yp + 8)));
+                a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wasm_v128_load(xp + 12), wasm_v128_load(yp + 12)));
+                xp += xstep;
+                yp += cout;
+              }
+            ROWS_END
+            wasm_v128_store(d, a0); wasm_v128_store(d + 4, a1);
+            wasm_v128_store(d + 8, a2); wasm_v128_store(d + 12, a3);
+          }
+          for (; ch + 4 <= c; ch += 4) {
+            const f32 *x0 = x + ch, *y0 = dy + ch;
+            f32* d = tap + ch;
+            v128_t a0 = wasm_v128_load(d);
+            ROWS_BEGIN
+              for (int t = count; t > 0; t--) {
+                a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(xp), wasm_v128_load(yp)));
+                xp += xstep;
+                yp += cout;
+              }
+            ROWS_END
+            wasm_v128_store(d, a0);
+          }
+        }
+        // Leftover channels (m == 1), or every (input channel, multiplier) pair (m > 1).
+        for (int k = ch * m; k < cm; k++) {
+          const f32 *x0 = x + k / m, *y0 = dy + k;
+          f32 acc = tap[k];
+          ROWS_BEGIN
+            for (int t = count; t > 0; t--) {
+              acc += *xp * *yp;
+              xp += xstep;
+              yp += cout;
+            }
+          ROWS_END
+          tap[k] = acc;
+        }
+      }
+    }
+  }
+}

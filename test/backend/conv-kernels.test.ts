@@ -93,6 +93,20 @@ describe('wasm conv gradient kernels vs cpu', function () {
     }
   });
 
+  it('the depthwise filter gradient matches cpu for 16-, 4- and 1-channel vectors and several row blocks', async () => {
+    const cases: { x: number[]; k: number; s: number; pad: Pad }[] = [
+      { x: [2, 7, 6, 21], k: 3, s: 1, pad: 'same' }, { x: [2, 8, 9, 21], k: 3, s: 2, pad: 'same' },
+      { x: [1, 9, 8, 8], k: 5, s: 2, pad: 'valid' }, { x: [3, 48, 48, 32], k: 3, s: 1, pad: 'same' },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const filterShape = [c.k, c.k, c.x[3]!, 1];
+      const dy = outShape(c.x, c.k, c.s, c.pad, c.x[3]!, true);
+      const dw = await compareKernel([randomHost(c.x, 60 + i, 'x'), randomHost(dy, 60 + i, 'dy')], (xt, dyt) =>
+        tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: xt!, dy: dyt! }, { strides: c.s, pad: c.pad, dilations: 1, filterShape }) as tf.Tensor);
+      expect(dw, `depthwise dW ${JSON.stringify(c)}`).to.be.at.most(TOL);
+    }
+  });
+
   it('gradient kernels leave no tensors behind (strided phases, col2im, multiplier 2)', () => {
     // Outside tf.tidy: a temporary a kernel forgets would stay alive and be counted.
     const x = tf.ones([2, 9, 9, 3]) as tf.Tensor4D;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { asTensor, padOrCropHW, registerWasmKernel, wasmBackend, type KernelArgs } from './kernel-utils.js';
+import { asTensor, makeOutput, registerWasmKernel, wasmBackend, type KernelArgs } from './kernel-utils.js';
+import { heapOffset, releqKernels } from './releq-kernels.js';
 import { backpropInputByPhases, phaseFilter } from './transposed-conv.js';
 
 interface DepthwiseAttrs {
@@ -47,40 +48,19 @@ function depthwiseBackpropInput(args: KernelArgs): tf.TensorInfo {
   }
 }
 
-/**
- * dW per tap: padded x is viewed as [N, Hq, sh, Wq, sw*C] so that every tap, strided or not, is a
- * plain slice (the stock StridedSlice is slow); times dy, summed over batch and space. Each tap runs
- * in its own tidy so temporaries do not pile up on the heap. m>1 repeats x channels m times first.
- */
+/** dW: releq's wasm kernel, in place on the heap (the per-tap slice, multiply and sum it replaces cost ~20x more). */
 function depthwiseBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const attrs = args.attrs as unknown as DepthwiseAttrs & { filterShape: [number, number, number, number] };
   const x = asTensor<tf.Rank.R4>(args.inputs['x'], 'x');
   const dy = asTensor<tf.Rank.R4>(args.inputs['dy'], 'dy');
   const info = depthwiseInfo(x.shape, attrs.filterShape, attrs, 'DepthwiseConv2dNativeBackpropFilter');
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
-  const { top, left } = info.padInfo;
-  const [n, h, w, c] = x.shape;
-  const m = attrs.filterShape[3];
-  const cm = c * m;
-  // Rows/cols of the padded input, rounded up to whole stride periods.
-  const hq = Math.floor((kh - 1) / sh) + oh;
-  const wq = Math.floor((kw - 1) / sw) + ow;
-  return tf.tidy(() => {
-    let xm: tf.Tensor4D = x;
-    if (m > 1) xm = tf.reshape(tf.tile(tf.reshape(x, [n, h, w, c, 1]), [1, 1, 1, 1, m]), [n, h, w, cm]);
-    const xp = padOrCropHW(xm, top, hq * sh - h - top, left, wq * sw - w - left);
-    const phased = tf.reshape(xp, [n, hq, sh, wq, sw * cm]);
-    const taps: tf.Tensor1D[] = [];
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        taps.push(tf.tidy(() => {
-          const window = tf.slice(phased, [0, Math.floor(i / sh), i % sh, Math.floor(j / sw), (j % sw) * cm], [n, oh, 1, ow, cm]);
-          return tf.sum(tf.mul(tf.reshape(window, [n, oh, ow, cm]), dy), [0, 1, 2]) as tf.Tensor1D;
-        }));
-      }
-    }
-    return tf.reshape(tf.stack(taps), [kh, kw, c, m]);
-  });
+  const backend = wasmBackend(args);
+  const [kh, kw, c, m] = attrs.filterShape;
+  const [n, h, w] = x.shape;
+  const out = makeOutput(backend, [kh, kw, c, m], 'float32');
+  releqKernels(backend).depthwise_filter_grad(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, out), n, h, w, c,
+    info.outHeight, info.outWidth, m, kh, kw, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left);
+  return out;
 }
 
 export function registerDepthwiseBackpropKernels(): void {

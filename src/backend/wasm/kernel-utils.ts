@@ -73,21 +73,3 @@ export function stridesOf(shape: readonly number[]): number[] {
   for (let i = shape.length - 2; i >= 0; i--) strides[i] = strides[i + 1]! * shape[i + 1]!;
   return strides;
 }
-
-/**
- * Pads (positive) or crops (negative) the spatial axes 1 and 2 of an NHWC tensor.
- * Returns x itself when nothing changes.
- */
-export function padOrCropHW(x: tf.Tensor4D, top: number, bottom: number, left: number, right: number): tf.Tensor4D {
-  let out = x;
-  if (top > 0 || bottom > 0 || left > 0 || right > 0) {
-    out = tf.pad(out, [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]]);
-  }
-  if (top < 0 || bottom < 0 || left < 0 || right < 0) {
-    const [n, h, w, c] = out.shape;
-    const t = Math.max(0, -top);
-    const l = Math.max(0, -left);
-    out = tf.slice(out, [0, t, l, 0], [n, h - t - Math.max(0, -bottom), w - l - Math.max(0, -right), c]);
-  }
-  return out;
-}

@@ -15,6 +15,9 @@ export interface ReleqKernels {
   conv2d_filter_grad(x: number, dy: number, dw: number, n: number, h: number, w: number, cin: number,
     oh: number, ow: number, cout: number, kh: number, kw: number, sh: number, sw: number,
     dh: number, dwl: number, pt: number, pl: number): void;
+  /** dW [kh,kw,c,m] of an NHWC depthwise conv with channel multiplier m (dilation 1). */
+  depthwise_filter_grad(x: number, dy: number, dw: number, n: number, h: number, w: number, c: number,
+    oh: number, ow: number, m: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number): void;
 }
 
 /** The emscripten module fields that hold the heap's WebAssembly.Memory (threaded / single-thread builds). */
