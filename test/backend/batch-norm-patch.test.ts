@@ -33,8 +33,8 @@ describe('fused batch-norm training patch', function () {
   before(useWasm);
   after(() => enableFusedBatchNorm());
 
-  it('matches the stock tfjs-layers layer: output, gradients, moving statistics and inference', () => {
-    const x = randomHost([4, 5, 5, 3], 11, 'bn');
+  function fusedVsStock(shape: number[], seed: number): number {
+    const x = randomHost(shape, seed, 'bn');
     x.values.forEach((v, i) => { x.values[i] = 3 * v + 2; });
     enableFusedBatchNorm();
     expect(isFusedBatchNormEnabled()).to.equal(true);
@@ -44,7 +44,25 @@ describe('fused batch-norm training patch', function () {
     const stock = runBatchNorm(x);
     enableFusedBatchNorm();
     expect(fused.outs.length).to.equal(stock.outs.length);
-    expect(relErr(fused.outs, stock.outs)).to.be.at.most(1e-4);
+    return relErr(fused.outs, stock.outs);
+  }
+
+  it("matches the stock tfjs-layers layer on wasm (releq's kernels): output, gradients, moving statistics and inference", () => {
+    // Channels 3, 6 and 16 reach the scalar, vector + scalar and vector-only paths; 189 and 288 rows
+    // span several 64-row summation blocks.
+    expect(tf.getBackend()).to.equal('wasm');
+    for (const [i, shape] of [[4, 5, 5, 3], [3, 7, 9, 6], [2, 12, 12, 16], [70, 16]].entries()) {
+      expect(fusedVsStock(shape, 11 + i), JSON.stringify(shape)).to.be.at.most(1e-4);
+    }
+  });
+
+  it('matches the stock layer on a backend without the kernels (tf ops)', async () => {
+    await tf.setBackend('cpu');
+    try {
+      expect(fusedVsStock([3, 7, 9, 6], 21)).to.be.at.most(1e-4);
+    } finally {
+      await tf.setBackend('wasm');
+    }
   });
 
   it('leaves no tensors behind per training call', () => {

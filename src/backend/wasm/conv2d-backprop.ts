@@ -58,9 +58,13 @@ function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo {
   if (kernels.threaded && kh * kw * cin * cout >= THREADED_XNNPACK_MIN_WEIGHTS) return filterGradByConvTrick(x, dy, info);
   const out = makeOutput(backend, [kh, kw, cin, cout], 'float32');
   const [n, h, w] = x.shape;
-  kernels.conv2d_filter_grad(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, out), n, h, w, cin,
-    info.outHeight, info.outWidth, cout, kh, kw, info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth,
-    info.padInfo.top, info.padInfo.left);
+  const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  // A 1x1, stride-1, unpadded conv pairs pixel p of x with pixel p of dy: pass all pixels as one row.
+  const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && top === 0 && left === 0 && oh === h && ow === w;
+  const [gn, gh, gw, goh, gow] = pointwise ? [1, 1, n * h * w, 1, n * h * w] : [n, h, w, oh, ow];
+  kernels.conv2d_filter_grad(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, out), gn, gh, gw, cin,
+    goh, gow, cout, kh, kw, sh, sw, info.dilationHeight, info.dilationWidth, top, left);
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { registerBatchNormKernels } from './batch-norm.js';
 import { registerBinaryBroadcastKernels } from './binary-broadcast.js';
 import { registerConv2dBackpropKernels } from './conv2d-backprop.js';
 import { registerCopyKernels } from './copy-kernels.js';
@@ -25,6 +26,7 @@ export function registerWasmTrainingKernels(): void {
   registerMaxPoolGradKernel();
   registerOneHotKernel();
   registerBinaryBroadcastKernels();
+  registerBatchNormKernels();
 }
 
 /** Kernel names this module registers or replaces on 'wasm' (for logs and tests). */
@@ -32,4 +34,5 @@ export const WASM_TRAINING_KERNELS = [
   'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropInput',
   'DepthwiseConv2dNativeBackpropFilter', 'UnsortedSegmentSum', 'BatchMatMul', '_FusedMatMul',
   'Tile', 'Slice', 'Transpose', 'Sum', 'Mean', 'Identity', 'MaxPoolGrad', 'OneHot', 'Cast', 'Add', 'Sub', 'Multiply', 'RealDiv',
+  'ReleqBatchNormTrain', 'ReleqBatchNormGrad',
 ] as const;

@@ -18,6 +18,12 @@ export interface ReleqKernels {
   /** dW [kh,kw,c,m] of an NHWC depthwise conv with channel multiplier m (dilation 1). */
   depthwise_filter_grad(x: number, dy: number, dw: number, n: number, h: number, w: number, c: number,
     oh: number, ow: number, m: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number): void;
+  /** Batch-norm training forward over x [rows, c]; scale: c floats of scratch. */
+  batch_norm_train(x: number, gamma: number, beta: number, y: number, mean: number, variance: number, invStd: number,
+    scale: number, rows: number, c: number, epsilon: number): void;
+  /** Its gradient; kc and bias: c floats of scratch each. */
+  batch_norm_grad(dy: number, x: number, mean: number, invStd: number, gamma: number, dx: number, dGamma: number,
+    dBeta: number, kc: number, bias: number, rows: number, c: number): void;
 }
 
 /** The emscripten module fields that hold the heap's WebAssembly.Memory (threaded / single-thread builds). */
