@@ -135,8 +135,14 @@ static int block_rows(int ow, int cout, int cin) {
   return rows < 1 ? 1 : rows;
 }
 
+// Output channels per block: tiles of all input channels reuse the block's dy while it is in L1.
+#define CO_BLOCK 32
+
 // Conv2DBackpropFilter in NHWC: dW [kh, kw, cin, cout] from x [n, h, w, cin] and
 // dy [n, oh, ow, cout], with strides, dilations and top/left padding as in the forward conv.
+// Loops: pixel block (rows, or part of one long row: a 1x1 conv arrives as one row of all
+// pixels) > tap > output-channel block > register tile (4 or 1 input x 8, 4 or 1-3 output
+// channels) > the block's pixels. Pixel blocks hold ~32 KiB of the dy block and x lines.
 EXPORT(conv2d_filter_grad)
 void conv2d_filter_grad(const f32* x, const f32* dy, f32* dw, int n, int h, int w, int cin,
                         int oh, int ow, int cout, int kh, int kw, int sh, int sw, int dh,
@@ -144,55 +150,48 @@ void conv2d_filter_grad(const f32* x, const f32* dy, f32* dw, int n, int h, int 
   const int total = kh * kw * cin * cout;
   for (int i = 0; i < total; i++) dw[i] = 0.0f;
   const int rows = n * oh;
-  // Blocks of whole rows, or of part of one row when rows are long (a 1x1 conv arrives as one
-  // row of all pixels), sized as in block_rows.
-  const int budget = block_rows(1, cout, cin);
+  const int nc = cout < CO_BLOCK ? cout : CO_BLOCK;
+  // Per pixel: nc floats of dy and one 64-byte line of x (shared by 4 consecutive ci tiles).
+  const int budget = block_rows(1, nc, 16);
   const int cols = ow < budget ? ow : budget;
   const int step = budget / cols;
   const int xstep = sw * cin;
   for (int r0 = 0; r0 < rows; r0 += step) {
     const int r1 = r0 + step < rows ? r0 + step : rows;
     for (int c0 = 0; c0 < ow; c0 += cols) {
-    for (int ky = 0; ky < kh; ky++) {
-      for (int kx = 0; kx < kw; kx++) {
-        // Output columns of this block whose input column ox*sw + kx*dwl - pl lies inside [0, w).
-        const int off = kx * dwl - pl;
-        int ox0 = off >= 0 ? 0 : (-off + sw - 1) / sw;
-        int ox1 = (w - 1 - off) >= 0 ? (w - 1 - off) / sw + 1 : 0;
-        if (ox0 < c0) ox0 = c0;
-        if (ox1 > c0 + cols) ox1 = c0 + cols;
-        if (ox1 > ow) ox1 = ow;
-        const int count = ox1 - ox0;
-        if (count <= 0) continue;
-        const int iw0 = ox0 * sw + off;
-        f32* tap = dw + (ky * kw + kx) * cin * cout;
-        int ci = 0;
-        for (; ci + 4 <= cin; ci += 4) {
-          int co = 0;
-          for (; co + 8 <= cout; co += 8)
-            tile_4x8(x + ci, dy + co, tap + ci * cout + co, r0, r1, oh, ow, h, w, cin, cout, ky, dh,
-                     sh, pt, iw0, ox0, count, xstep);
-          for (; co + 4 <= cout; co += 4)
-            tile_4x4(x + ci, dy + co, tap + ci * cout + co, r0, r1, oh, ow, h, w, cin, cout, ky, dh,
-                     sh, pt, iw0, ox0, count, xstep);
-          if (co < cout)
-            tile_4xtail(x + ci, dy + co, tap + ci * cout + co, r0, r1, oh, ow, h, w, cin, cout, ky,
-                        dh, sh, pt, iw0, ox0, count, xstep, cout - co);
-        }
-        for (; ci < cin; ci++) {
-          int co = 0;
-          for (; co + 8 <= cout; co += 8)
-            tile_1x8(x + ci, dy + co, tap + ci * cout + co, r0, r1, oh, ow, h, w, cin, cout, ky, dh,
-                     sh, pt, iw0, ox0, count, xstep);
-          for (; co + 4 <= cout; co += 4)
-            tile_1x4(x + ci, dy + co, tap + ci * cout + co, r0, r1, oh, ow, h, w, cin, cout, ky, dh,
-                     sh, pt, iw0, ox0, count, xstep);
-          for (; co < cout; co++)
-            tile_1x1(x + ci, dy + co, tap + ci * cout + co, r0, r1, oh, ow, h, w, cin, cout, ky, dh,
-                     sh, pt, iw0, ox0, count, xstep);
+      for (int ky = 0; ky < kh; ky++) {
+        for (int kx = 0; kx < kw; kx++) {
+          // Output columns of this block whose input column ox*sw + kx*dwl - pl lies inside [0, w).
+          const int off = kx * dwl - pl;
+          int ox0 = off >= 0 ? 0 : (-off + sw - 1) / sw;
+          int ox1 = (w - 1 - off) >= 0 ? (w - 1 - off) / sw + 1 : 0;
+          if (ox0 < c0) ox0 = c0;
+          if (ox1 > c0 + cols) ox1 = c0 + cols;
+          if (ox1 > ow) ox1 = ow;
+          const int count = ox1 - ox0;
+          if (count <= 0) continue;
+          const int iw0 = ox0 * sw + off;
+          f32* tap = dw + (ky * kw + kx) * cin * cout;
+#define AT(ci, co) x + (ci), dy + (co), tap + (ci) * cout + (co), r0, r1, oh, ow, h, w, cin, cout, ky, dh, sh, pt, iw0, ox0, count, xstep
+          for (int nb = 0; nb < cout; nb += nc) {
+            const int ne = nb + nc < cout ? nb + nc : cout;
+            int ci = 0;
+            for (; ci + 4 <= cin; ci += 4) {
+              int co = nb;
+              for (; co + 8 <= ne; co += 8) tile_4x8(AT(ci, co));
+              for (; co + 4 <= ne; co += 4) tile_4x4(AT(ci, co));
+              if (co < ne) tile_4xtail(AT(ci, co), ne - co);
+            }
+            for (; ci < cin; ci++) {
+              int co = nb;
+              for (; co + 8 <= ne; co += 8) tile_1x8(AT(ci, co));
+              for (; co + 4 <= ne; co += 4) tile_1x4(AT(ci, co));
+              for (; co < ne; co++) tile_1x1(AT(ci, co));
+            }
+          }
+#undef AT
         }
       }
-    }
     }
   }
 }
