@@ -379,3 +379,108 @@ void batch_norm_grad(const f32* g, const f32* x, const f32* mean, const f32* inv
     for (; ch < c; ch++) dr[ch] = gr[ch] * gamma[ch] * inv_std[ch] + bias[ch] + (xr[ch] - mean[ch]) * kc[ch];
   }
 }
+
+// ---- MaxPoolGrad with cpu-backend semantics: the running max starts at -Infinity and the first
+// maximum of a window wins (so NaN and -Infinity windows route nothing). dx [n, h, w, c] from the
+// pool's input x and dy [n, oh, ow, c].
+EXPORT(max_pool_grad)
+void max_pool_grad(const f32* x, const f32* dy, f32* dx, int n, int h, int w, int c, int oh, int ow,
+                   int fh, int fw, int sh, int sw, int pt, int pl) {
+  const int total = n * h * w * c;
+  for (int i = 0; i < total; i++) dx[i] = 0.0f;
+  const f32 neg_inf = -__builtin_inff();
+  if (fh == 2 && fw == 2 && sh == 2 && sw == 2 && pt == 0 && pl == 0 && 2 * oh <= h && 2 * ow <= w) {
+    // Non-overlapping 2x2 windows inside the input (LeNet, VGG): 4 channels at a time, each window position
+    // written with g where it holds the window's first maximum, 0 elsewhere.
+    const v128_t lowest = wasm_f32x4_splat(neg_inf);
+    for (int b = 0; b < n; b++) {
+      for (int i = 0; i < oh; i++) {
+        for (int j = 0; j < ow; j++) {
+          const long p0 = ((long)(b * h + 2 * i) * w + 2 * j) * c, p2 = p0 + (long)w * c;
+          const f32* g = dy + ((long)(b * oh + i) * ow + j) * c;
+          int ch = 0;
+          for (; ch + 4 <= c; ch += 4) {
+            const v128_t a0 = wasm_v128_load(x + p0 + ch), a1 = wasm_v128_load(x + p0 + c + ch);
+            const v128_t a2 = wasm_v128_load(x + p2 + ch), a3 = wasm_v128_load(x + p2 + c + ch);
+            const v128_t s0 = wasm_f32x4_gt(a0, lowest);
+            v128_t best = wasm_v128_bitselect(a0, lowest, s0);
+            const v128_t s1 = wasm_f32x4_gt(a1, best);
+            best = wasm_v128_bitselect(a1, best, s1);
+            const v128_t s2 = wasm_f32x4_gt(a2, best);
+            best = wasm_v128_bitselect(a2, best, s2);
+            const v128_t s3 = wasm_f32x4_gt(a3, best);
+            const v128_t gv = wasm_v128_load(g + ch);
+            const v128_t later2 = s3, later1 = wasm_v128_or(s2, s3), later0 = wasm_v128_or(s1, later1);
+            wasm_v128_store(dx + p0 + ch, wasm_v128_and(gv, wasm_v128_andnot(s0, later0)));
+            wasm_v128_store(dx + p0 + c + ch, wasm_v128_and(gv, wasm_v128_andnot(s1, later1)));
+            wasm_v128_store(dx + p2 + ch, wasm_v128_and(gv, wasm_v128_andnot(s2, later2)));
+            wasm_v128_store(dx + p2 + c + ch, wasm_v128_and(gv, s3));
+          }
+          for (; ch < c; ch++) {
+            f32 best = neg_inf;
+            long where = -1;
+            for (int k = 0; k < 4; k++) {
+              const long at = (k < 2 ? p0 : p2) + (k & 1) * c + ch;
+              if (x[at] > best) { best = x[at]; where = at; }
+            }
+            if (where >= 0) dx[where] = g[ch];
+          }
+        }
+      }
+    }
+    return;
+  }
+  for (int b = 0; b < n; b++) {
+    for (int i = 0; i < oh; i++) {
+      for (int j = 0; j < ow; j++) {
+        const f32* g = dy + ((long)(b * oh + i) * ow + j) * c;
+        for (int ch = 0; ch < c; ch++) {
+          f32 best = neg_inf;
+          long where = -1;
+          for (int p = 0; p < fh; p++) {
+            const int r = i * sh - pt + p;
+            if (r < 0 || r >= h) continue;
+            for (int q = 0; q < fw; q++) {
+              const int col = j * sw - pl + q;
+              if (col < 0 || col >= w) continue;
+              const long at = ((long)(b * h + r) * w + col) * c + ch;
+              if (x[at] > best) { best = x[at]; where = at; }
+            }
+          }
+          if (where >= 0) dx[where] += g[ch];
+        }
+      }
+    }
+  }
+}
+
+// ---- col2im for a stride-1 conv's input gradient: cols [n*oh*ow, kh*kw*cin] (dy . W^T per
+// output pixel) scatter-added into dx [n, h, w, cin]. Per output pixel and filter row, the valid
+// taps and their channels are one contiguous run in both.
+EXPORT(col2im_add)
+void col2im_add(const f32* cols, f32* dx, int n, int h, int w, int cin, int oh, int ow, int kh,
+                int kw, int pt, int pl) {
+  const int total = n * h * w * cin;
+  for (int i = 0; i < total; i++) dx[i] = 0.0f;
+  const int k = kh * kw * cin;
+  for (int b = 0; b < n; b++) {
+    for (int i = 0; i < oh; i++) {
+      for (int j = 0; j < ow; j++) {
+        const f32* src0 = cols + ((long)(b * oh + i) * ow + j) * k;
+        const int col0 = j - pl;
+        const int from = (col0 < 0 ? -col0 : 0) * cin;
+        const int to = (w - col0 < kw ? w - col0 : kw) * cin;
+        for (int p = 0; p < kh; p++) {
+          const int r = i + p - pt;
+          if (r < 0 || r >= h) continue;
+          f32* d = dx + ((long)(b * h + r) * w + col0) * cin;
+          const f32* s = src0 + p * kw * cin;
+          int t = from;
+          for (; t + 4 <= to; t += 4)
+            wasm_v128_store(d + t, wasm_f32x4_add(wasm_v128_load(d + t), wasm_v128_load(s + t)));
+          for (; t < to; t++) d[t] += s[t];
+        }
+      }
+    }
+  }
+}

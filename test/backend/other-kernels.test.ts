@@ -86,6 +86,13 @@ describe('wasm replacement kernels vs cpu', function () {
     odd.values.fill(0.25, 10, 30);
     const oddErr = await compareKernel([odd], (t) => tf.grad((u) => tf.sum(tf.mul(tf.maxPool(u as tf.Tensor4D, 2, 2, 'valid'), 3)))(t!));
     expect(oddErr, 'k2 s2 valid on 7x9').to.equal(0);
+    // 6 channels: 4 in a vector and 2 scalar; 'same' on odd sizes has windows past the edge (general path)
+    const six = randomHost([2, 7, 9, 6], 5, 'six');
+    six.values.fill(-0.75, 0, 40);
+    for (const pad of ['valid', 'same'] as const) {
+      const err = await compareKernel([six], (t) => tf.grad((u) => tf.sum(tf.mul(tf.maxPool(u as tf.Tensor4D, 2, 2, pad), 3)))(t!));
+      expect(err, `k2 s2 ${pad} on 7x9x6`).to.equal(0);
+    }
     const stock = tf.tidy(() => {
       const xt = tf.tensor4d(x.values, x.shape as [number, number, number, number]);
       const y = tf.maxPool(xt, 2, 2, 'valid');

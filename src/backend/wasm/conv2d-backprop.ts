@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { asTensor, heapF32, makeOutput, registerWasmKernel, wasmBackend, type KernelArgs } from './kernel-utils.js';
+import { asTensor, makeOutput, registerWasmKernel, wasmBackend, type KernelArgs } from './kernel-utils.js';
 import { heapOffset, releqKernels } from './releq-kernels.js';
 import { backpropInputByPhases, cropForPads, phaseFilter } from './transposed-conv.js';
 
@@ -135,28 +135,7 @@ function col2imBackpropInput(backend: BackendWasm, dy: tf.Tensor4D, filter: tf.T
   const cols = tf.tidy(() => tf.matMul(tf.reshape(dy, [n * oh * ow, cout]), tf.reshape(filter, [kh * kw * cin, cout]), false, true));
   try {
     const out = makeOutput(backend, [n, h, w, cin], 'float32');
-    const dx = heapF32(backend, out);
-    const src = heapF32(backend, cols);
-    dx.fill(0);
-    const k = kh * kw * cin;
-    for (let b = 0; b < n; b++) {
-      for (let i = 0; i < oh; i++) {
-        for (let j = 0; j < ow; j++) {
-          const rowBase = ((b * oh + i) * ow + j) * k;
-          // For one filter row p, taps q and channels are contiguous in both dx and the columns.
-          const col0 = j - left;
-          const from = Math.max(0, -col0) * cin;
-          const to = Math.min(kw, w - col0) * cin;
-          for (let p = 0; p < kh; p++) {
-            const r = i + p - top;
-            if (r < 0 || r >= h) continue;
-            const d = ((b * h + r) * w + col0) * cin;
-            const s = rowBase + p * kw * cin;
-            for (let t = from; t < to; t++) dx[d + t] += src[s + t]!;
-          }
-        }
-      }
-    }
+    releqKernels(backend).col2im_add(heapOffset(backend, cols), heapOffset(backend, out), n, h, w, cin, oh, ow, kh, kw, top, left);
     return out;
   } finally {
     cols.dispose();

@@ -18,6 +18,12 @@ export interface ReleqKernels {
   /** dW [kh,kw,c,m] of an NHWC depthwise conv with channel multiplier m (dilation 1). */
   depthwise_filter_grad(x: number, dy: number, dw: number, n: number, h: number, w: number, c: number,
     oh: number, ow: number, m: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number): void;
+  /** MaxPoolGrad (cpu semantics: first maximum wins, -Infinity start) of an NHWC pool. */
+  max_pool_grad(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number,
+    fh: number, fw: number, sh: number, sw: number, pt: number, pl: number): void;
+  /** Scatter-adds per-pixel columns [n*oh*ow, kh*kw*cin] into dx [n,h,w,cin] (stride-1 conv input gradient). */
+  col2im_add(cols: number, dx: number, n: number, h: number, w: number, cin: number, oh: number, ow: number,
+    kh: number, kw: number, pt: number, pl: number): void;
   /** Batch-norm training forward over x [rows, c]; scale: c floats of scratch. */
   batch_norm_train(x: number, gamma: number, beta: number, y: number, mean: number, variance: number, invStd: number,
     scale: number, rows: number, c: number, epsilon: number): void;
