@@ -44,10 +44,14 @@ describe('wasm replacement kernels vs cpu', function () {
     }
   });
 
-  it('A^T B with a long contraction packs the smaller operand and still matches cpu', async () => {
-    const a = randomHost([2048, 8], 7, 'a');
-    const b = randomHost([2048, 40], 7, 'b');
-    expect(await compareKernel([a, b], (x, y) => tf.matMul(x!, y!, true, false))).to.be.at.most(TOL);
+  it("plain 2-D products by releq's kernel (A^T B, few rows) match cpu for every transpose, odd widths and a long contraction", async () => {
+    for (const [k, m, n] of [[2048, 8, 40], [128, 13, 10], [300, 6, 3]] as const) {
+      for (const [ta, tb] of [[true, false], [false, false], [false, true], [true, true]] as const) {
+        const a = randomHost(ta ? [k, m] : [m, k], 7, 'a');
+        const b = randomHost(tb ? [n, k] : [k, n], 7, 'b');
+        expect(await compareKernel([a, b], (x, y) => tf.matMul(x!, y!, ta, tb)), `${k}x${m} ${k}x${n} ${ta} ${tb}`).to.be.at.most(TOL);
+      }
+    }
     const before = tf.memory().numTensors;
     tf.tidy(() => tf.matMul(tf.ones([2048, 8]), tf.ones([2048, 40]), true, false).dataSync());
     expect(tf.memory().numTensors).to.equal(before);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { asTensor, copyToNewId, registerWasmKernel, wasmBackend, type KernelArgs } from './kernel-utils.js';
+import { asTensor, copyToNewId, makeOutput, registerWasmKernel, wasmBackend, type KernelArgs } from './kernel-utils.js';
+import { heapOffset, releqKernels } from './releq-kernels.js';
 
 /**
  * The stock kernel runs a scalar loop whenever a transpose is requested (both dense-layer
@@ -35,11 +36,8 @@ function matMulWrapper(args: KernelArgs, original: tf.KernelFunc | undefined, ke
     transposed.push(out);
     return out;
   };
-  const swapped = packSmallerOperand(args, original, a, b, attrs, flipLast);
-  if (swapped !== undefined) {
-    for (const t of transposed) t.dispose();
-    return swapped;
-  }
+  const direct = productByKernel(args, a, b, attrs);
+  if (direct !== undefined) return direct;
   const aa = attrs.transposeA ? flipLast(a) : a;
   const bb = attrs.transposeB ? flipLast(b) : b;
   const bGuarded = attrs.transposeB ? bb : guardStalePacking(args, bb);
@@ -58,30 +56,34 @@ function matMulWrapper(args: KernelArgs, original: tf.KernelFunc | undefined, ke
   }
 }
 
+/** Rows of op(A) up to which a plain product is worth transposing A for releq's kernel. */
+const KERNEL_MAX_ROWS = 512;
+
 /**
- * A^T B with a long contraction (filter gradients: [K,M]^T [K,N], K = batch x pixels): XNNPACK
- * repacks its B operand on every call at 5-12 ns per element, more than the GEMM itself when K is
- * large, and the stock path packs B (K x N). For M < N, (B^T A)^T packs A (K x M) instead:
- * [65536,32]^T [65536,64] takes ~35 ms instead of ~65 ms. Plain 2-D BatchMatMul only.
+ * Unfused 2-D products as releq's 1x1 filter-gradient kernel, C = X^T Y over K "pixels" with
+ * X = op(A)^T [K,M] and Y = op(B) [K,N], read in place: XNNPACK would pack its B operand (K x N)
+ * on every call at 5-12 ns per element, which costs as much as the product itself when M is a
+ * batch of ~128 rows (dense layers). Taken for A^T B (weight gradients: nothing to transpose) and
+ * for products of at most KERNEL_MAX_ROWS rows, where transposing A is cheap.
  */
-function packSmallerOperand(args: KernelArgs, original: tf.KernelFunc, a: tf.Tensor, b: tf.Tensor,
-  attrs: { transposeA: boolean; transposeB: boolean }, flipLast: (t: tf.Tensor) => tf.Tensor): tf.TensorInfo | undefined {
+function productByKernel(args: KernelArgs, a: tf.Tensor, b: tf.Tensor, attrs: { transposeA: boolean; transposeB: boolean }): tf.TensorInfo | undefined {
   const fused = args.inputs['bias'] != null || args.inputs['preluActivationWeights'] != null
     || ((args.attrs as unknown as { activation?: string }).activation ?? 'linear') !== 'linear';
-  if (fused || !attrs.transposeA || attrs.transposeB || a.rank !== 2 || b.rank !== 2) return undefined;
-  const [k, m] = a.shape as [number, number];
-  const n = b.shape[1]!;
-  if (m >= n || k * n < 65536) return undefined;
-  const bT = flipLast(b);
-  const aGuarded = guardStalePacking(args, a);
+  if (fused || a.rank !== 2 || b.rank !== 2 || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
+  const [m, k] = attrs.transposeA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
+  const n = attrs.transposeB ? b.shape[0]! : b.shape[1]!;
+  if (!attrs.transposeA && m > KERNEL_MAX_ROWS) return undefined;
+  const backend = wasmBackend(args);
+  const x = attrs.transposeA ? a : tf.transpose(a);
+  const y = attrs.transposeB ? tf.transpose(b) : b;
   try {
-    const cT = original({ inputs: { a: bT, b: aGuarded }, backend: args.backend, attrs: { ...args.attrs, transposeA: false, transposeB: false } }) as tf.TensorInfo;
-    const cTt = tf.engine().makeTensorFromTensorInfo(cT);
-    const c = tf.transpose(cTt, [1, 0]);
-    cTt.dispose();
-    return c;
+    const out = makeOutput(backend, [m, n], 'float32');
+    releqKernels(backend).conv2d_filter_grad(heapOffset(backend, x), heapOffset(backend, y), heapOffset(backend, out),
+      1, 1, k, m, 1, k, n, 1, 1, 1, 1, 1, 1, 0, 0);
+    return out;
   } finally {
-    if (aGuarded !== a) wasmBackend(args).disposeData(aGuarded.dataId);
+    if (x !== a) x.dispose();
+    if (y !== b) y.dispose();
   }
 }
 
