@@ -484,3 +484,70 @@ void col2im_add(const f32* cols, f32* dx, int n, int h, int w, int cin, int oh, 
     }
   }
 }
+
+// ---- C [m, n] = A [m, k] . B [n, k]^T: both operands contiguous along k, so products with a
+// transposed weight (dense and 1x1-conv input gradients, dy . W^T per pixel) need no transpose
+// and no packing. Register tile: 2 rows of A x 4 rows of B, 4 k-lanes per accumulator, summed
+// across lanes at the end. B is walked in blocks of rows that stay in L2 while all of A passes.
+static inline f32 lane_sum(v128_t v) {
+  return (wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1)) +
+         (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
+}
+
+static inline void dot_2x4(const f32* a0, const f32* a1, const f32* b0, int ldb, f32* c, int ldc, int k) {
+  const f32 *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
+  v128_t c00 = wasm_f32x4_const(0, 0, 0, 0), c01 = c00, c02 = c00, c03 = c00;
+  v128_t c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+  int kk = 0;
+  for (; kk + 4 <= k; kk += 4) {
+    const v128_t x0 = wasm_v128_load(a0 + kk), x1 = wasm_v128_load(a1 + kk);
+    v128_t y = wasm_v128_load(b0 + kk);
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x0, y)); c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x1, y));
+    y = wasm_v128_load(b1 + kk);
+    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x0, y)); c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x1, y));
+    y = wasm_v128_load(b2 + kk);
+    c02 = wasm_f32x4_add(c02, wasm_f32x4_mul(x0, y)); c12 = wasm_f32x4_add(c12, wasm_f32x4_mul(x1, y));
+    y = wasm_v128_load(b3 + kk);
+    c03 = wasm_f32x4_add(c03, wasm_f32x4_mul(x0, y)); c13 = wasm_f32x4_add(c13, wasm_f32x4_mul(x1, y));
+  }
+  f32 s00 = lane_sum(c00), s01 = lane_sum(c01), s02 = lane_sum(c02), s03 = lane_sum(c03);
+  f32 s10 = lane_sum(c10), s11 = lane_sum(c11), s12 = lane_sum(c12), s13 = lane_sum(c13);
+  for (; kk < k; kk++) {
+    s00 += a0[kk] * b0[kk]; s01 += a0[kk] * b1[kk]; s02 += a0[kk] * b2[kk]; s03 += a0[kk] * b3[kk];
+    s10 += a1[kk] * b0[kk]; s11 += a1[kk] * b1[kk]; s12 += a1[kk] * b2[kk]; s13 += a1[kk] * b3[kk];
+  }
+  c[0] = s00; c[1] = s01; c[2] = s02; c[3] = s03;
+  c[ldc] = s10; c[ldc + 1] = s11; c[ldc + 2] = s12; c[ldc + 3] = s13;
+}
+
+static inline f32 dot_1x1(const f32* a, const f32* b, int k) {
+  v128_t acc = wasm_f32x4_const(0, 0, 0, 0);
+  int kk = 0;
+  for (; kk + 4 <= k; kk += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(a + kk), wasm_v128_load(b + kk)));
+  f32 s = lane_sum(acc);
+  for (; kk < k; kk++) s += a[kk] * b[kk];
+  return s;
+}
+
+EXPORT(gemm_nt)
+void gemm_nt(const f32* a, const f32* b, f32* c, int m, int n, int k) {
+  // Rows of B per block: ~128 KiB of B, in L2 while every row of A passes over it.
+  int nb = (32 * 1024) / (k > 0 ? k : 1);
+  nb = nb < 4 ? 4 : nb - nb % 4;
+  for (int j0 = 0; j0 < n; j0 += nb) {
+    const int j1 = j0 + nb < n ? j0 + nb : n;
+    int i = 0;
+    for (; i + 2 <= m; i += 2) {
+      const f32 *a0 = a + (long)i * k, *a1 = a0 + k;
+      f32* ci = c + (long)i * n;
+      int j = j0;
+      for (; j + 4 <= j1; j += 4) dot_2x4(a0, a1, b + (long)j * k, k, ci + j, n, k);
+      for (; j < j1; j++) {
+        ci[j] = dot_1x1(a0, b + (long)j * k, k);
+        ci[n + j] = dot_1x1(a1, b + (long)j * k, k);
+      }
+    }
+    for (; i < m; i++)
+      for (int j = j0; j < j1; j++) c[(long)i * n + j] = dot_1x1(a + (long)i * k, b + (long)j * k, k);
+  }
+}

@@ -57,6 +57,20 @@ describe('wasm replacement kernels vs cpu', function () {
     expect(tf.memory().numTensors).to.equal(before);
   });
 
+  it('A B^T with a long contraction (gemm_nt) and wide 1x1 convs (forward and input gradient) match cpu', async () => {
+    // k = 259 and 260: vector lanes plus a tail; 5 and 7 rows: 2x4 tiles plus single rows/columns.
+    expect(await compareKernel([randomHost([5, 259], 8, 'a'), randomHost([7, 259], 8, 'b')], (x, y) => tf.matMul(x!, y!, false, true))).to.be.at.most(TOL);
+    const x = randomHost([2, 3, 3, 260], 9, 'x');
+    // 258 output channels: the input gradient dy . W^T contracts over 258 too.
+    const w = randomHost([1, 1, 260, 258], 9, 'w');
+    const bias = randomHost([258], 9, 'bias');
+    expect(await compareKernel([x, w], (xt, wt) => tf.conv2d(xt as tf.Tensor4D, wt as tf.Tensor4D, 1, 'same')), 'conv2d').to.be.at.most(TOL);
+    expect(await compareKernel([x, w], (xt, wt) => tf.fused.conv2d({ x: xt as tf.Tensor4D, filter: wt as tf.Tensor4D, strides: 1, pad: 'valid' })), 'fused, no bias').to.be.at.most(TOL);
+    expect(await compareKernel([x, w, bias], (xt, wt, bt) => tf.fused.conv2d({ x: xt as tf.Tensor4D, filter: wt as tf.Tensor4D, strides: 1, pad: 'valid', bias: bt, activation: 'relu' })), 'fused, bias + relu (stock)').to.be.at.most(TOL);
+    const probe = randomHost([2, 3, 3, 258], 9, 'probe');
+    expect(await compareKernel([x, w, probe], (xt, wt, pt) => tf.grad((u) => tf.sum(tf.mul(tf.conv2d(u as tf.Tensor4D, wt as tf.Tensor4D, 1, 'same'), pt!)))(xt!)), 'dx').to.be.at.most(TOL);
+  });
+
   it('matMul stale-packing bug: stock kernel reuses a packing after a reshape; ours does not', async () => {
     const values = Float32Array.from({ length: 6 }, (_, i) => i + 1);
     const run = (useStock: boolean): number[] => tf.tidy(() => {

@@ -56,15 +56,21 @@ function matMulWrapper(args: KernelArgs, original: tf.KernelFunc | undefined, ke
   }
 }
 
-/** Rows of op(A) up to which a plain product is worth transposing A for releq's kernel. */
+/** Rows of op(A) up to which a plain product is worth transposing A for the A^T B kernel. */
 const KERNEL_MAX_ROWS = 512;
+/**
+ * Contraction length from which the A B^T kernel beats XNNPACK on one thread (measured: k = 512
+ * and 1024 ran 15-90% faster, k = 50-128 20-40% slower, its lane sums then weigh).
+ */
+export const NT_MIN_K = 256;
 
 /**
- * Unfused 2-D products as releq's 1x1 filter-gradient kernel, C = X^T Y over K "pixels" with
- * X = op(A)^T [K,M] and Y = op(B) [K,N], read in place: XNNPACK would pack its B operand (K x N)
- * on every call at 5-12 ns per element, which costs as much as the product itself when M is a
- * batch of ~128 rows (dense layers). Taken for A^T B (weight gradients: nothing to transpose) and
- * for products of at most KERNEL_MAX_ROWS rows, where transposing A is cheap.
+ * Unfused 2-D products by releq's kernels, which read both operands in place; XNNPACK packs its B
+ * operand (K x N) on every call at 5-12 ns per element, as costly as the product itself when M is
+ * a batch of ~128 rows:
+ * - A^T B (weight gradients) and products of at most KERNEL_MAX_ROWS rows (A transposed first):
+ *   the 1x1 filter-gradient kernel, C = X^T Y over K "pixels";
+ * - A B^T with K >= NT_MIN_K on one thread (input gradients of dense and wide 1x1 convs): gemm_nt.
  */
 function productByKernel(args: KernelArgs, a: tf.Tensor, b: tf.Tensor, attrs: { transposeA: boolean; transposeB: boolean }): tf.TensorInfo | undefined {
   const fused = args.inputs['bias'] != null || args.inputs['preluActivationWeights'] != null
@@ -72,13 +78,19 @@ function productByKernel(args: KernelArgs, a: tf.Tensor, b: tf.Tensor, attrs: { 
   if (fused || a.rank !== 2 || b.rank !== 2 || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
   const [m, k] = attrs.transposeA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
   const n = attrs.transposeB ? b.shape[0]! : b.shape[1]!;
-  if (!attrs.transposeA && m > KERNEL_MAX_ROWS) return undefined;
   const backend = wasmBackend(args);
+  const kernels = releqKernels(backend);
+  if (!attrs.transposeA && attrs.transposeB && k >= NT_MIN_K && !kernels.threaded) {
+    const out = makeOutput(backend, [m, n], 'float32');
+    kernels.gemm_nt(heapOffset(backend, a), heapOffset(backend, b), heapOffset(backend, out), m, n, k);
+    return out;
+  }
+  if (!attrs.transposeA && m > KERNEL_MAX_ROWS) return undefined;
   const x = attrs.transposeA ? a : tf.transpose(a);
   const y = attrs.transposeB ? tf.transpose(b) : b;
   try {
     const out = makeOutput(backend, [m, n], 'float32');
-    releqKernels(backend).conv2d_filter_grad(heapOffset(backend, x), heapOffset(backend, y), heapOffset(backend, out),
+    kernels.conv2d_filter_grad(heapOffset(backend, x), heapOffset(backend, y), heapOffset(backend, out),
       1, 1, k, m, 1, k, n, 1, 1, 1, 1, 1, 1, 0, 0);
     return out;
   } finally {

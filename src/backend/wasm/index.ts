@@ -6,6 +6,7 @@ import { registerDepthwiseBackpropKernels } from './depthwise-backprop.js';
 import { registerMatMulKernels } from './batch-matmul.js';
 import { registerMaxPoolGradKernel } from './max-pool-grad.js';
 import { registerOneHotKernel } from './one-hot.js';
+import { registerPointwiseConvKernels } from './pointwise-conv.js';
 import { registerReductionKernels } from './reductions.js';
 import { registerTransposeKernel } from './transpose.js';
 import { registerUnsortedSegmentSumKernel } from './unsorted-segment-sum.js';
@@ -27,6 +28,7 @@ export function registerWasmTrainingKernels(): void {
   registerOneHotKernel();
   registerBinaryBroadcastKernels();
   registerBatchNormKernels();
+  registerPointwiseConvKernels();
 }
 
 /** Kernel names this module registers or replaces on 'wasm' (for logs and tests). */
@@ -34,5 +36,5 @@ export const WASM_TRAINING_KERNELS = [
   'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropInput',
   'DepthwiseConv2dNativeBackpropFilter', 'UnsortedSegmentSum', 'BatchMatMul', '_FusedMatMul',
   'Tile', 'Slice', 'Transpose', 'Sum', 'Mean', 'Identity', 'MaxPoolGrad', 'OneHot', 'Cast', 'Add', 'Sub', 'Multiply', 'RealDiv',
-  'ReleqBatchNormTrain', 'ReleqBatchNormGrad',
+  'ReleqBatchNormTrain', 'ReleqBatchNormGrad', 'Conv2D', 'FusedConv2D',
 ] as const;

@@ -24,6 +24,8 @@ export interface ReleqKernels {
   /** Scatter-adds per-pixel columns [n*oh*ow, kh*kw*cin] into dx [n,h,w,cin] (stride-1 conv input gradient). */
   col2im_add(cols: number, dx: number, n: number, h: number, w: number, cin: number, oh: number, ow: number,
     kh: number, kw: number, pt: number, pl: number): void;
+  /** C [m,n] = A [m,k] . B [n,k]^T (row-major, contiguous along k). */
+  gemm_nt(a: number, b: number, c: number, m: number, n: number, k: number): void;
   /** Batch-norm training forward over x [rows, c]; scale: c floats of scratch. */
   batch_norm_train(x: number, gamma: number, beta: number, y: number, mean: number, variance: number, invStd: number,
     scale: number, rows: number, c: number, epsilon: number): void;
