@@ -551,3 +551,44 @@ void gemm_nt(const f32* a, const f32* b, f32* c, int m, int n, int k) {
       for (int j = j0; j < j1; j++) c[(long)i * n + j] = dot_1x1(a + (long)i * k, b + (long)j * k, k);
   }
 }
+
+// ---- DepthwiseConv2dNativeBackpropInput, channel multiplier 1: dx [n, h, w, c] gathers, per input
+// pixel, dy [n, oh, ow, c] at every output pixel whose window covers it, times that tap of
+// W [kh, kw, c]. Strided convs just skip the taps whose offset is not a multiple of the stride,
+// so no work is wasted on zero-stuffing.
+static inline int out_index(int t, int s, int limit) {
+  if (t < 0) return -1;
+  int o;
+  if (s == 1) o = t;
+  else if (s == 2) { if (t & 1) return -1; o = t >> 1; }
+  else { if (t % s) return -1; o = t / s; }
+  return o < limit ? o : -1;
+}
+
+EXPORT(depthwise_input_grad)
+void depthwise_input_grad(const f32* dy, const f32* wt, f32* dx, int n, int h, int w, int c, int oh,
+                          int ow, int kh, int kw, int sh, int sw, int pt, int pl) {
+  for (int b = 0; b < n; b++) {
+    for (int ih = 0; ih < h; ih++) {
+      for (int iw = 0; iw < w; iw++) {
+        f32* d = dx + ((long)(b * h + ih) * w + iw) * c;
+        for (int ch = 0; ch < c; ch++) d[ch] = 0.0f;
+        for (int ky = 0; ky < kh; ky++) {
+          const int oy = out_index(ih + pt - ky, sh, oh);
+          if (oy < 0) continue;
+          for (int kx = 0; kx < kw; kx++) {
+            const int ox = out_index(iw + pl - kx, sw, ow);
+            if (ox < 0) continue;
+            const f32* g = dy + ((long)(b * oh + oy) * ow + ox) * c;
+            const f32* wk = wt + (ky * kw + kx) * c;
+            int ch = 0;
+            for (; ch + 4 <= c; ch += 4)
+              wasm_v128_store(d + ch, wasm_f32x4_add(wasm_v128_load(d + ch),
+                                                     wasm_f32x4_mul(wasm_v128_load(g + ch), wasm_v128_load(wk + ch))));
+            for (; ch < c; ch++) d[ch] += g[ch] * wk[ch];
+          }
+        }
+      }
+    }
+  }
+}

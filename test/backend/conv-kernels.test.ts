@@ -93,7 +93,7 @@ describe('wasm conv gradient kernels vs cpu', function () {
     }
   });
 
-  it('the depthwise filter gradient matches cpu for 16-, 4- and 1-channel vectors and several row blocks', async () => {
+  it('depthwise filter and input gradients (multiplier 1) match cpu for 16-, 4- and 1-channel vectors and several row blocks', async () => {
     const cases: { x: number[]; k: number; s: number; pad: Pad }[] = [
       { x: [2, 7, 6, 21], k: 3, s: 1, pad: 'same' }, { x: [2, 8, 9, 21], k: 3, s: 2, pad: 'same' },
       { x: [1, 9, 8, 8], k: 5, s: 2, pad: 'valid' }, { x: [3, 48, 48, 32], k: 3, s: 1, pad: 'same' },
@@ -104,6 +104,9 @@ describe('wasm conv gradient kernels vs cpu', function () {
       const dw = await compareKernel([randomHost(c.x, 60 + i, 'x'), randomHost(dy, 60 + i, 'dy')], (xt, dyt) =>
         tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: xt!, dy: dyt! }, { strides: c.s, pad: c.pad, dilations: 1, filterShape }) as tf.Tensor);
       expect(dw, `depthwise dW ${JSON.stringify(c)}`).to.be.at.most(TOL);
+      const dx = await compareKernel([randomHost(dy, 70 + i, 'dy'), randomHost(filterShape, 70 + i, 'w')], (dyt, wt) =>
+        tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dyt!, filter: wt! }, { strides: c.s, pad: c.pad, dilations: 1, inputShape: c.x }) as tf.Tensor);
+      expect(dx, `depthwise dx ${JSON.stringify(c)}`).to.be.at.most(TOL);
     }
   });
 

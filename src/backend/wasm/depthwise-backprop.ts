@@ -21,8 +21,9 @@ function depthwiseInfo(xShape: number[], filterShape: number[], attrs: Depthwise
 }
 
 /**
- * dx: per output phase (sub-pixel decomposition, one phase at stride 1), a depthwise correlation
- * of dy with the phase's reversed taps; multiplier m>1 sums over m afterwards.
+ * dx: multiplier 1 (MobileNet) by releq's wasm kernel, gathering per input pixel the dy of every
+ * window that covers it (strided convs skip the other taps). m>1: per output phase (sub-pixel
+ * decomposition), a depthwise correlation of dy with the phase's reversed taps, summed over m.
  */
 function depthwiseBackpropInput(args: KernelArgs): tf.TensorInfo {
   const attrs = args.attrs as unknown as DepthwiseAttrs & { inputShape: [number, number, number, number] };
@@ -31,6 +32,13 @@ function depthwiseBackpropInput(args: KernelArgs): tf.TensorInfo {
   const info = depthwiseInfo(attrs.inputShape, filter.shape, attrs, 'DepthwiseConv2dNativeBackpropInput');
   const [kh, kw, c, m] = filter.shape;
   const backend = wasmBackend(args);
+  if (m === 1) {
+    const [n, h, w] = attrs.inputShape;
+    const out = makeOutput(backend, [n, h, w, c], 'float32');
+    releqKernels(backend).depthwise_input_grad(heapOffset(backend, dy), heapOffset(backend, filter), heapOffset(backend, out), n, h, w, c,
+      info.outHeight, info.outWidth, kh, kw, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left);
+    return out;
+  }
   const flat = tf.reshape(filter, [kh, kw, c * m, 1]) as tf.Tensor4D;
   try {
     const dx = backpropInputByPhases(backend, dy, info, c * m, (x, pad, phase) => {

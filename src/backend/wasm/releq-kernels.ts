@@ -18,6 +18,9 @@ export interface ReleqKernels {
   /** dW [kh,kw,c,m] of an NHWC depthwise conv with channel multiplier m (dilation 1). */
   depthwise_filter_grad(x: number, dy: number, dw: number, n: number, h: number, w: number, c: number,
     oh: number, ow: number, m: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number): void;
+  /** dx [n,h,w,c] of an NHWC depthwise conv with multiplier 1 (dilation 1) from dy and W [kh,kw,c]. */
+  depthwise_input_grad(dy: number, w: number, dx: number, n: number, h: number, wd: number, c: number, oh: number, ow: number,
+    kh: number, kw: number, sh: number, sw: number, pt: number, pl: number): void;
   /** MaxPoolGrad (cpu semantics: first maximum wins, -Infinity start) of an NHWC pool. */
   max_pool_grad(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number,
     fh: number, fw: number, sh: number, sw: number, pt: number, pl: number): void;
