@@ -23,8 +23,8 @@ describe('relu6 activation patch', function () {
   before(useWasm);
   after(() => enableRelu6Patch());
 
-  it('matches the stock minimum(6, relu(x)) layer, including the gradient at exactly 0 and 6', () => {
-    const x = randomHost([2, 4, 4, 8], 5, 'relu6');
+  function patchedVsStock(shape: number[]): { err: number; dx: Float32Array } {
+    const x = randomHost(shape, 5, 'relu6');
     x.values.forEach((v, i) => { x.values[i] = 5 * v + 3; });
     for (let i = 0; i < 16; i++) x.values[i] = i % 2 === 0 ? 6 : 0;
     enableRelu6Patch();
@@ -36,9 +36,25 @@ describe('relu6 activation patch', function () {
     expect(isRelu6PatchEnabled()).to.equal(false);
     const stock = run(x);
     enableRelu6Patch();
-    expect(relErr(patched, stock)).to.equal(0);
-    // the gradient is not trivially all-pass or all-zero
-    const dx = patched[1]!.values;
-    expect(dx.filter((v) => v === 0).length).to.be.within(16, dx.length - 16);
+    return { err: relErr(patched, stock), dx: patched[1]!.values };
+  }
+
+  it("matches the stock minimum(6, relu(x)) layer on wasm (releq's kernel), including the gradient at exactly 0 and 6", () => {
+    // 105 elements: vector lanes and a scalar tail.
+    for (const shape of [[2, 4, 4, 8], [3, 5, 7]]) {
+      const { err, dx } = patchedVsStock(shape);
+      expect(err, JSON.stringify(shape)).to.equal(0);
+      // the gradient is not trivially all-pass or all-zero
+      expect(dx.filter((v) => v === 0).length).to.be.within(16, dx.length - 16);
+    }
+  });
+
+  it('matches the stock layer on a backend without the kernel (tf ops)', async () => {
+    await tf.setBackend('cpu');
+    try {
+      expect(patchedVsStock([3, 5, 7]).err).to.equal(0);
+    } finally {
+      await tf.setBackend('wasm');
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { registerBatchNormKernels } from './batch-norm.js';
 import { registerBinaryBroadcastKernels } from './binary-broadcast.js';
+import { registerClipGradKernel } from './clip-grad.js';
 import { registerConv2dBackpropKernels } from './conv2d-backprop.js';
 import { registerCopyKernels } from './copy-kernels.js';
 import { registerDepthwiseBackpropKernels } from './depthwise-backprop.js';
@@ -29,6 +30,7 @@ export function registerWasmTrainingKernels(): void {
   registerBinaryBroadcastKernels();
   registerBatchNormKernels();
   registerPointwiseConvKernels();
+  registerClipGradKernel();
 }
 
 /** Kernel names this module registers or replaces on 'wasm' (for logs and tests). */
@@ -36,5 +38,5 @@ export const WASM_TRAINING_KERNELS = [
   'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropInput',
   'DepthwiseConv2dNativeBackpropFilter', 'UnsortedSegmentSum', 'BatchMatMul', '_FusedMatMul',
   'Tile', 'Slice', 'Transpose', 'Sum', 'Mean', 'Identity', 'MaxPoolGrad', 'OneHot', 'Cast', 'Add', 'Sub', 'Multiply', 'RealDiv',
-  'ReleqBatchNormTrain', 'ReleqBatchNormGrad', 'Conv2D', 'FusedConv2D',
+  'ReleqBatchNormTrain', 'ReleqBatchNormGrad', 'ReleqClipGrad', 'Conv2D', 'FusedConv2D',
 ] as const;
