@@ -8,7 +8,7 @@ import type { BackendInfo } from '../src/registry/contracts/backend.js';
 import { WorkerPool, abortOnSignals } from '../src/workers/index.js';
 import { LoadProbe, machineLine } from './lib/load.js';
 import { BENCH_MODELS, buildBenchModel, forward, median, randomBatch, trainStep, type BenchModel, type BenchModelName } from './lib/models.js';
-import type { DataParallelPayload, JobPayload, JobResult } from './lib/train-tasks.js';
+import { dataParallelLayout, type DataParallelPayload, type DataParallelResult, type JobPayload, type JobResult } from './lib/train-tasks.js';
 
 const BATCH = 128;
 /** wasm SIMD128 mul+add ceiling per core, measured by the prototype on this machine type (backend-notes.md). */
@@ -107,13 +107,13 @@ async function parallel(name: BenchModelName, pool: WorkerPool, cpuIps: number):
   const backend = pool.backends()[0]!;
   const base: JobPayload = { model: name, batch: BATCH, warmup: plan.warmup, steps: plan.steps, seed: 3 };
   const numParams = await pool.run<number>({ module: workersTask, exportName: 'countParams', payload: { model: name } });
-  const shared = new SharedArrayBuffer(8 + 2 * pool.size * numParams * 4);
+  const shared = new SharedArrayBuffer(dataParallelLayout(pool.size, numParams).bytes);
   const dpProbe = new LoadProbe();
-  const dp = await pool.runOnEach<JobResult>(Array.from({ length: pool.size }, () => ({
+  const dp = await pool.runOnEach<DataParallelResult>(Array.from({ length: pool.size }, () => ({
     module: workersTask, exportName: 'trainDataParallel', payload: { ...base, shared, parties: pool.size, numParams } satisfies DataParallelPayload,
   })));
   const dpOther = dpProbe.otherCores();
-  phase(`${name} data-parallel`, dpProbe.startedAt);
+  phase(`${name} data-parallel (last split ${dp.map((r) => r.rows).join('/')} images)`, dpProbe.startedAt);
   const dpIps = (BATCH * 1000) / Math.max(...dp.map((r) => r.stepMs));
   const jobsProbe = new LoadProbe();
   const jobs = await pool.runOnEach<JobResult>(Array.from({ length: pool.size }, (_, i) => ({ module: workersTask, exportName: 'trainJob', payload: { ...base, seed: 3 + i } })));

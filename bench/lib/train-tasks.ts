@@ -33,13 +33,22 @@ export async function trainJob(p: JobPayload): Promise<JobResult> {
 }
 
 export interface DataParallelPayload extends JobPayload {
-  /** [0]: arrivals, [1]: generation; then 2 buffers x parties x numParams float32 gradients. */
+  /** Laid out by dataParallelLayout: barrier words, per-party timings, per-party gradients; each double-buffered. */
   shared: SharedArrayBuffer;
   parties: number;
   numParams: number;
 }
+export interface DataParallelResult extends JobResult {
+  /** Images this worker took in the last step (the batch is split by measured speed). */
+  rows: number;
+}
 
-const HEADER_BYTES = 8;
+/** Byte offsets in the shared buffer: [arrivals, generation] Int32, 2 x parties ms/image, 2 x parties x numParams gradients. */
+export function dataParallelLayout(parties: number, numParams: number): { timings: number; gradients: number; bytes: number } {
+  const timings = 8;
+  const gradients = timings + 2 * parties * 4;
+  return { timings, gradients, bytes: gradients + 2 * parties * numParams * 4 };
+}
 
 /** Sense-free generation barrier: the last arrival resets the count and bumps the generation. */
 function barrier(ctl: Int32Array, parties: number): void {
@@ -53,63 +62,83 @@ function barrier(ctl: Int32Array, parties: number): void {
   }
 }
 
+/** Rows per party proportional to speed (1 / ms per image), in multiples of `unit`, summing to batch. */
+export function splitBatch(batch: number, msPerImage: readonly number[], unit = 8): number[] {
+  const speed = msPerImage.map((v) => 1 / v);
+  const total = speed.reduce((a, b) => a + b, 0);
+  const rows = speed.map((v) => Math.max(unit, Math.round((batch * v) / total / unit) * unit));
+  rows[rows.length - 1] = batch - rows.slice(0, -1).reduce((a, b) => a + b, 0);
+  return rows;
+}
+
 /**
- * Synchronous data-parallel SGD: each worker takes batch/parties images, writes its gradients into
- * its slot of a double-buffered SharedArrayBuffer, meets the others at a barrier, averages all
- * slots in JS and applies the mean. Same seed => same initial weights, so weights stay identical.
+ * Synchronous data-parallel SGD over one batch: worker i takes rows_i images, writes its mean
+ * gradient into its slot, meets the others at a barrier, sums all slots weighted by rows_i / batch
+ * in JS and applies the sum (= the whole batch's mean gradient). The two cores of these machines run at
+ * different speeds (up to 1.4x apart, and it changes), so the split follows each worker's measured
+ * ms per image (an average over steps, identical in every worker) instead of batch / parties.
+ * Same seed => same initial weights and data, so weights stay identical across workers.
  */
-export async function trainDataParallel(p: DataParallelPayload, ctx: { workerIndex: number }): Promise<JobResult> {
+export async function trainDataParallel(p: DataParallelPayload, ctx: { workerIndex: number }): Promise<DataParallelResult> {
   const m = await buildBenchModel(p.model, p.seed);
   const optimizer = tf.train.sgd(0.01);
-  const { x, y } = randomBatch(m, p.batch / p.parties, p.seed + 100 * ctx.workerIndex);
+  const { x, y } = randomBatch(m, p.batch, p.seed);
+  const layout = dataParallelLayout(p.parties, p.numParams);
   const ctl = new Int32Array(p.shared, 0, 2);
-  const slots = new Float32Array(p.shared, HEADER_BYTES);
+  const timings = new Float32Array(p.shared, layout.timings, 2 * p.parties);
+  const slots = new Float32Array(p.shared, layout.gradients);
   const names = m.variables.map((v) => v.name);
   const sizes = m.variables.map((v) => v.size);
   const total = sizes.reduce((a, b) => a + b, 0);
   if (total !== p.numParams) throw new Error(`worker ${ctx.workerIndex}: model has ${total} parameters, expected ${p.numParams}`);
-  const mean = new Float32Array(total);
+  const sum = new Float32Array(total);
+  let rows = Array.from({ length: p.parties }, () => p.batch / p.parties);
+  let average: number[] | undefined;
   const step = (s: number): void => {
     const buffer = s % 2;
-    const grads = gradients(m, x, y);
+    const start = rows.slice(0, ctx.workerIndex).reduce((a, b) => a + b, 0);
+    const mine = rows[ctx.workerIndex]!;
+    const t0 = performance.now();
+    const grads = tf.tidy(() => gradients(m, tf.slice(x, start, mine), tf.slice(y, start, mine)));
+    timings[buffer * p.parties + ctx.workerIndex] = (performance.now() - t0) / mine;
     let offset = (buffer * p.parties + ctx.workerIndex) * total;
     for (const name of names) {
-      const g = grads[name]!;
-      slots.set(g.dataSync() as Float32Array, offset);
-      offset += g.size;
+      const g = grads[name]!.dataSync() as Float32Array;
+      slots.set(g, offset);
+      offset += g.length;
     }
     tf.dispose(grads);
     barrier(ctl, p.parties);
-    // Mean of all workers' slots in one pass (scale folded in), then one upload per variable.
+    // The batch's mean gradient: each worker's mean weighted by its share of the batch.
     const base = buffer * p.parties * total;
-    const scale = 1 / p.parties;
-    if (p.parties === 2) {
-      const a = slots.subarray(base, base + total);
-      const b = slots.subarray(base + total, base + 2 * total);
-      for (let i = 0; i < total; i++) mean[i] = (a[i]! + b[i]!) * scale;
-    } else {
-      mean.set(slots.subarray(base, base + total));
-      for (let w = 1; w < p.parties; w++) {
-        const other = slots.subarray(base + w * total, base + (w + 1) * total);
-        for (let i = 0; i < total; i++) mean[i]! += other[i]!;
-      }
-      for (let i = 0; i < total; i++) mean[i]! *= scale;
+    const weights = rows.map((r) => r / p.batch);
+    const first = slots.subarray(base, base + total);
+    const w0 = weights[0]!;
+    for (let i = 0; i < total; i++) sum[i] = first[i]! * w0;
+    for (let w = 1; w < p.parties; w++) {
+      const other = slots.subarray(base + w * total, base + (w + 1) * total);
+      const wi = weights[w]!;
+      for (let i = 0; i < total; i++) sum[i]! += other[i]! * wi;
     }
     tf.tidy(() => {
       let at = 0;
       const named: tf.NamedTensorMap = {};
       m.variables.forEach((v, k) => {
-        named[names[k]!] = tf.tensor(mean.subarray(at, at + sizes[k]!), v.shape);
+        named[names[k]!] = tf.tensor(sum.subarray(at, at + sizes[k]!), v.shape);
         at += sizes[k]!;
       });
       optimizer.applyGradients(named);
     });
+    // Every worker reads the same timings, so all compute the same next split.
+    const measured = Array.from(timings.subarray(buffer * p.parties, (buffer + 1) * p.parties));
+    average = average === undefined ? measured : average.map((a, i) => 0.5 * a + 0.5 * measured[i]!);
+    rows = splitBatch(p.batch, average);
   };
   const result = timeSteps(p, step);
   tf.dispose([x, y]);
   optimizer.dispose();
   m.dispose();
-  return result;
+  return { ...result, rows: rows[ctx.workerIndex]! };
 }
 
 /** Parameter count of a model (to size the SharedArrayBuffer). */
