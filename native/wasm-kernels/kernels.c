@@ -114,7 +114,8 @@ static inline void tile_4xtail(TILE_ARGS, int tail) {
   if (tail > 2) { STORE_LANES(c2, 2) }
 }
 
-// One dW element (a leftover input channel times a leftover output channel).
+// One dW element (a leftover input channel times a leftover output channel; also the depthwise
+// gradient's leftover channels).
 static inline void tile_1x1(TILE_ARGS) {
   f32 acc = *d;
   ROWS_BEGIN
@@ -256,18 +257,9 @@ void depthwise_filter_grad(const f32* x, const f32* dy, f32* dw, int n, int h, i
           }
         }
         // Leftover channels (m == 1), or every (input channel, multiplier) pair (m > 1).
-        for (int k = ch * m; k < cm; k++) {
-          const f32 *x0 = x + k / m, *y0 = dy + k;
-          f32 acc = tap[k];
-          ROWS_BEGIN
-            for (int t = count; t > 0; t--) {
-              acc += *xp * *yp;
-              xp += xstep;
-              yp += cout;
-            }
-          ROWS_END
-          tap[k] = acc;
-        }
+        for (int k = ch * m; k < cm; k++)
+          tile_1x1(x + k / m, dy + k, tap + k, r0, r1, oh, ow, h, w, cin, cout, ky, dh, sh, pt, iw0,
+                   ox0, count, xstep);
       }
     }
   }

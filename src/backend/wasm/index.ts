@@ -14,8 +14,9 @@ import { registerUnsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
 /**
  * Registers the training kernels for backend 'wasm': the four it lacks (filter and depthwise
- * gradients, UnsortedSegmentSum) and replacements for stock kernels that are slow or wrong on the
- * training path. Idempotent; works before or after setBackend('wasm').
+ * gradients, UnsortedSegmentSum), replacements for stock kernels that are slow or wrong on the
+ * training path, and the batch-norm and relu6-gradient kernels the training patches call; many of
+ * them run releq's own wasm code (releq-kernels.ts). Idempotent; works before or after setBackend('wasm').
  */
 export function registerWasmTrainingKernels(): void {
   registerCopyKernels();
