@@ -67,6 +67,11 @@ export function splitBatch(batch: number, msPerImage: readonly number[], unit = 
   const speed = msPerImage.map((v) => 1 / v);
   const total = speed.reduce((a, b) => a + b, 0);
   const rows = speed.map((v) => Math.max(unit, Math.round((batch * v) / total / unit) * unit));
+  // Rounding may hand out more than the batch: take the excess from the largest shares, so every
+  // party keeps at least `unit` images.
+  for (let excess = rows.reduce((a, b) => a + b, 0) - batch; excess > 0; excess -= unit) {
+    rows[rows.indexOf(Math.max(...rows))]! -= unit;
+  }
   rows[rows.length - 1] = batch - rows.slice(0, -1).reduce((a, b) => a + b, 0);
   return rows;
 }

@@ -585,23 +585,26 @@ void depthwise_input_grad(const f32* dy, const f32* wt, f32* dx, int n, int h, i
   }
 }
 
-// ---- Gradient of a clamp to [lo, hi] (relu6: 0, 6): dx = dy * m, m = 1 where lo < x < hi, 0
-// elsewhere and NaN where x is NaN: the values of dy * step(x - lo) * step(hi - x) in one pass.
+// ---- Gradient of a clamp to [lo, hi]: dx = dy * m, m = 1 inside (lo < x < hi, or lo <= x <= hi
+// when inclusive), 0 outside and NaN where x is NaN: the values the tf-op form in
+// src/backend/clip-gradient.ts computes from step(), in one pass.
 EXPORT(clip_grad)
-void clip_grad(const f32* dy, const f32* x, f32* dx, int size, f32 lo, f32 hi) {
+void clip_grad(const f32* dy, const f32* x, f32* dx, int size, f32 lo, f32 hi, int inclusive) {
   const v128_t vlo = wasm_f32x4_splat(lo), vhi = wasm_f32x4_splat(hi);
   const v128_t one = wasm_f32x4_splat(1.0f), zero = wasm_f32x4_splat(0.0f);
   int i = 0;
   for (; i + 4 <= size; i += 4) {
     const v128_t xv = wasm_v128_load(x + i);
-    const v128_t inside = wasm_v128_and(wasm_f32x4_gt(xv, vlo), wasm_f32x4_lt(xv, vhi));
+    const v128_t inside = inclusive ? wasm_v128_and(wasm_f32x4_ge(xv, vlo), wasm_f32x4_le(xv, vhi))
+                                    : wasm_v128_and(wasm_f32x4_gt(xv, vlo), wasm_f32x4_lt(xv, vhi));
     v128_t m = wasm_v128_bitselect(one, zero, inside);
     m = wasm_v128_bitselect(xv, m, wasm_f32x4_ne(xv, xv));
     wasm_v128_store(dx + i, wasm_f32x4_mul(wasm_v128_load(dy + i), m));
   }
   for (; i < size; i++) {
     const f32 v = x[i];
-    const f32 m = v != v ? v : (v > lo && v < hi ? 1.0f : 0.0f);
+    const int in = inclusive ? (v >= lo && v <= hi) : (v > lo && v < hi);
+    const f32 m = v != v ? v : (in ? 1.0f : 0.0f);
     dx[i] = dy[i] * m;
   }
 }

@@ -1,14 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { methodPatch } from './method-patch.js';
-import { CLIP_GRAD } from './wasm/clip-grad.js';
+import { clipGradient } from './clip-gradient.js';
 
 /**
  * tfjs-layers computes the 'relu6' activation as minimum(6, relu(x)). On wasm, Minimum and the
  * Greater of its gradient run a generic C++ loop (~10 ms per 2M floats, 30x an XNNPACK pass), which
  * made relu6 about 15% of a MobileNet training step. The patch computes the same function as one op:
  * forward tf.relu6 (an XNNPACK clamp), gradient dy * step(x) * step(6 - x), i.e. dy where 0 < x < 6,
- * exactly the stock layer's gradient (0 at x = 0 and x = 6): one pass by releq's kernel on wasm
- * (CLIP_GRAD), tf ops on other backends.
+ * exactly the stock layer's gradient (0 at x = 0 and x = 6), by clipGradient (one pass on wasm).
  */
 interface Relu6Proto { apply(x: tf.Tensor): tf.Tensor }
 
@@ -23,13 +22,7 @@ const relu6Op = tf.customGrad((x, save) => {
   (save as (tensors: tf.Tensor[]) => void)([input]);
   return {
     value: tf.relu6(input),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-      const s = saved[0]!;
-      if (tf.getKernel(CLIP_GRAD, tf.getBackend()) !== undefined) {
-        return tf.engine().runKernel(CLIP_GRAD, { dy: dy as tf.Tensor, x: s }, { lo: 0, hi: 6 }) as tf.Tensor;
-      }
-      return tf.mul(dy as tf.Tensor, tf.mul(tf.step(s), tf.step(tf.sub(6, s))));
-    },
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => clipGradient(dy as tf.Tensor, saved[0]!, 0, 6, false),
   };
 }) as (x: tf.Tensor) => tf.Tensor;
 

@@ -3,6 +3,7 @@
  * straight-through estimators. Plugins in plugins/quantizers wrap these.
  */
 import * as tf from '@tensorflow/tfjs';
+import { clipGradient } from '../backend/clip-gradient.js';
 import { ReleqError } from '../errors.js';
 import { FULL_PRECISION_BITS } from '../registry/contracts/layer-table.js';
 
@@ -30,15 +31,7 @@ function clampedSte(x: tf.Tensor, forward: UnaryOp, lo: number, hi: number): tf.
     (args[1] as tf.GradSaveFunc)([input]);
     return {
       value: tf.tidy(() => forward(input)),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => {
-        const s = saved[0]!;
-        // 1 on [lo, hi] (inclusive), 0 outside, from step(t) = (t > 0): on wasm, comparisons and
-        // logicalAnd run a generic C++ loop (~10 ms per 2M activations each), step is XNNPACK-fast.
-        const outside = lo === -hi
-          ? tf.step(tf.sub(tf.abs(s), hi))
-          : tf.add(tf.step(tf.sub(lo, s)), tf.step(tf.sub(s, hi)));
-        return tf.mul(dy, tf.sub(1, outside));
-      }),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => clipGradient(dy, saved[0]!, lo, hi, true),
     };
   }) as UnaryOp;
   return op(x);

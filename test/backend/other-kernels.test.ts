@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { WASM_TRAINING_KERNELS, stockWasmKernel } from '../../src/backend/index.js';
+import { clipGradient } from '../../src/backend/clip-gradient.js';
 import { compareKernel, randomHost, runOn, useWasm } from './helpers.js';
 
 const TOL = 1e-4;
@@ -69,6 +70,21 @@ describe('wasm replacement kernels vs cpu', function () {
     expect(await compareKernel([x, w, bias], (xt, wt, bt) => tf.fused.conv2d({ x: xt as tf.Tensor4D, filter: wt as tf.Tensor4D, strides: 1, pad: 'valid', bias: bt, activation: 'relu' })), 'fused, bias + relu (stock)').to.be.at.most(TOL);
     const probe = randomHost([2, 3, 3, 258], 9, 'probe');
     expect(await compareKernel([x, w, probe], (xt, wt, pt) => tf.grad((u) => tf.sum(tf.mul(tf.conv2d(u as tf.Tensor4D, wt as tf.Tensor4D, 1, 'same'), pt!)))(xt!)), 'dx').to.be.at.most(TOL);
+  });
+
+  it('clipGradient (relu6 and the quantizers\' STE) matches cpu inclusive and exclusive, with x exactly at the bounds', async () => {
+    // 105 elements: vector lanes and a scalar tail; every 7th value sits on a bound.
+    const x = randomHost([3, 5, 7], 12, 'x');
+    x.values.forEach((v, i) => { x.values[i] = i % 7 === 0 ? (i % 2 === 0 ? -1 : 1) : 2 * v; });
+    const dy = randomHost([3, 5, 7], 12, 'dy');
+    for (const inclusive of [true, false]) {
+      const err = await compareKernel([dy, x], (d, t) => clipGradient(d!, t!, -1, 1, inclusive));
+      expect(err, `inclusive ${inclusive}`).to.equal(0);
+    }
+    const onBounds = tf.tidy(() => Array.from(clipGradient(tf.ones([4]), tf.tensor1d([-1, 1, 0, 2]), -1, 1, true).dataSync()));
+    expect(onBounds).to.deep.equal([1, 1, 1, 0]);
+    const offBounds = tf.tidy(() => Array.from(clipGradient(tf.ones([4]), tf.tensor1d([-1, 1, 0, 2]), -1, 1, false).dataSync()));
+    expect(offBounds).to.deep.equal([0, 0, 1, 0]);
   });
 
   it('matMul stale-packing bug: stock kernel reuses a packing after a reshape; ours does not', async () => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { asTensor, copyToNewId, makeOutput, registerWasmKernel, wasmBackend, type KernelArgs } from './kernel-utils.js';
+import { asTensor, copyToNewId, isUnfused, makeOutput, registerWasmKernel, wasmBackend, type KernelArgs } from './kernel-utils.js';
 import { heapOffset, releqKernels } from './releq-kernels.js';
 
 /**
@@ -73,9 +73,7 @@ export const NT_MIN_K = 256;
  * - A B^T with K >= NT_MIN_K on one thread (input gradients of dense and wide 1x1 convs): gemm_nt.
  */
 function productByKernel(args: KernelArgs, a: tf.Tensor, b: tf.Tensor, attrs: { transposeA: boolean; transposeB: boolean }): tf.TensorInfo | undefined {
-  const fused = args.inputs['bias'] != null || args.inputs['preluActivationWeights'] != null
-    || ((args.attrs as unknown as { activation?: string }).activation ?? 'linear') !== 'linear';
-  if (fused || a.rank !== 2 || b.rank !== 2 || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
+  if (!isUnfused(args) || a.rank !== 2 || b.rank !== 2 || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
   const [m, k] = attrs.transposeA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
   const n = attrs.transposeB ? b.shape[0]! : b.shape[1]!;
   const backend = wasmBackend(args);

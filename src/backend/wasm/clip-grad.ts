@@ -3,9 +3,8 @@ import { asTensor, makeOutput, registerWasmKernel, wasmBackend, type KernelArgs 
 import { heapOffset, releqKernels } from './releq-kernels.js';
 
 /**
- * ReleqClipGrad {dy, x} {lo, hi} -> dx: the gradient of clamping x to [lo, hi] (relu6's patch,
- * src/backend/relu6-patch.ts), dy * step(x - lo) * step(hi - x) in one pass on wasm; the op falls
- * back to those tf ops on backends without this kernel.
+ * ReleqClipGrad {dy, x} {lo, hi, inclusive} -> dx: the gradient of clamping x to [lo, hi] in one
+ * pass (src/backend/clip-gradient.ts, which uses tf ops on backends without this kernel).
  */
 export const CLIP_GRAD = 'ReleqClipGrad';
 
@@ -13,9 +12,9 @@ function clipGrad(args: KernelArgs): tf.TensorInfo {
   const backend = wasmBackend(args);
   const dy = asTensor(args.inputs['dy'], 'dy');
   const x = asTensor(args.inputs['x'], 'x');
-  const { lo, hi } = args.attrs as unknown as { lo: number; hi: number };
+  const { lo, hi, inclusive } = args.attrs as unknown as { lo: number; hi: number; inclusive: boolean };
   const out = makeOutput(backend, x.shape.slice(), 'float32');
-  releqKernels(backend).clip_grad(heapOffset(backend, dy), heapOffset(backend, x), heapOffset(backend, out), x.size, lo, hi);
+  releqKernels(backend).clip_grad(heapOffset(backend, dy), heapOffset(backend, x), heapOffset(backend, out), x.size, lo, hi, inclusive ? 1 : 0);
   return out;
 }
 

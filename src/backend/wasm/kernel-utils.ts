@@ -49,6 +49,12 @@ export function asTensor<R extends tf.Rank = tf.Rank>(info: tf.TensorInfo | unde
   return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor<R>;
 }
 
+/** True when a (possibly fused) matMul/conv call has no bias, no prelu weights and a linear activation. */
+export function isUnfused(args: KernelArgs): boolean {
+  const activation = (args.attrs as unknown as { activation?: string }).activation ?? 'linear';
+  return args.inputs['bias'] == null && args.inputs['preluActivationWeights'] == null && activation === 'linear';
+}
+
 /** Float32 view of a tensor's bytes on the wasm heap. Re-take views after any allocation (the heap may grow). */
 export function heapF32(backend: BackendWasm, info: tf.TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(info) as Float32Array;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { asTensor, makeOutput, registerWasmKernel, wasmBackend, type KernelArgs } from './kernel-utils.js';
+import { asTensor, isUnfused, makeOutput, registerWasmKernel, wasmBackend, type KernelArgs } from './kernel-utils.js';
 import { NT_MIN_K } from './batch-matmul.js';
 import { heapOffset, releqKernels } from './releq-kernels.js';
 
@@ -8,7 +8,6 @@ interface ConvForwardAttrs {
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
   dataFormat?: string;
   dilations?: number | [number, number];
-  activation?: string;
 }
 
 const isOne = (v: number | [number, number] | undefined): boolean => v === undefined || v === 1 || (Array.isArray(v) && v[0] === 1 && v[1] === 1);
@@ -26,10 +25,9 @@ function pointwiseForward(args: KernelArgs, original: tf.KernelFunc | undefined,
   const [kh, kw, cin, cout] = filter.shape as [number, number, number, number];
   const backend = wasmBackend(args);
   const kernels = releqKernels(backend);
-  const plain = args.inputs['bias'] == null && args.inputs['preluActivationWeights'] == null && (attrs.activation ?? 'linear') === 'linear';
   const unpadded = attrs.pad === 'same' || attrs.pad === 'valid' || attrs.pad === 0;
   const nhwc = attrs.dataFormat === undefined || attrs.dataFormat === 'NHWC' || attrs.dataFormat === 'channelsLast';
-  if (!(kh === 1 && kw === 1 && plain && unpadded && nhwc && isOne(attrs.strides) && isOne(attrs.dilations)
+  if (!(kh === 1 && kw === 1 && isUnfused(args) && unpadded && nhwc && isOne(attrs.strides) && isOne(attrs.dilations)
     && cin >= NT_MIN_K && !kernels.threaded && x.dtype === 'float32' && x.shape.length === 4)) {
     return original(args) as tf.TensorInfo;
   }

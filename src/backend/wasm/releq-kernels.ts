@@ -21,8 +21,8 @@ export interface ReleqKernels {
   /** dx [n,h,w,c] of an NHWC depthwise conv with multiplier 1 (dilation 1) from dy and W [kh,kw,c]. */
   depthwise_input_grad(dy: number, w: number, dx: number, n: number, h: number, wd: number, c: number, oh: number, ow: number,
     kh: number, kw: number, sh: number, sw: number, pt: number, pl: number): void;
-  /** dx = dy * (lo < x < hi ? 1 : 0), NaN where x is NaN (the gradient of a clamp). */
-  clip_grad(dy: number, x: number, dx: number, size: number, lo: number, hi: number): void;
+  /** dx = dy * (x inside [lo, hi] ? 1 : 0), bounds inside when inclusive = 1, NaN where x is NaN (a clamp's gradient). */
+  clip_grad(dy: number, x: number, dx: number, size: number, lo: number, hi: number, inclusive: number): void;
   /** MaxPoolGrad (cpu semantics: first maximum wins, -Infinity start) of an NHWC pool. */
   max_pool_grad(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number,
     fh: number, fw: number, sh: number, sw: number, pt: number, pl: number): void;
