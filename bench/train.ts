@@ -118,7 +118,8 @@ async function parallel(name: BenchModelName, pool: WorkerPool, cpuIps: number):
   const jobsProbe = new LoadProbe();
   const jobs = await pool.runOnEach<JobResult>(Array.from({ length: pool.size }, (_, i) => ({ module: workersTask, exportName: 'trainJob', payload: { ...base, seed: 3 + i } })));
   const jobsOther = jobsProbe.otherCores();
-  phase(`${name} jobs`, jobsProbe.startedAt);
+  // Per-worker step times show how unevenly the two cores run under load.
+  phase(`${name} jobs (step ${jobs.map((r) => r.stepMs.toFixed(0)).join(' / ')} ms per worker)`, jobsProbe.startedAt);
   const jobsIps = jobs.reduce((s, r) => s + r.imagesPerSec, 0);
   for (const [mode, ips, other, results] of [['data-parallel', dpIps, dpOther, dp], ['jobs', jobsIps, jobsOther, jobs]] as const) {
     const flat = results.every((r) => r.numTensorsAfterWarmup === r.numTensorsAtEnd);

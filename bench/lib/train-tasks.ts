@@ -79,9 +79,10 @@ export function splitBatch(batch: number, msPerImage: readonly number[], unit = 
 /**
  * Synchronous data-parallel SGD over one batch: worker i takes rows_i images, writes its mean
  * gradient into its slot, meets the others at a barrier, sums all slots weighted by rows_i / batch
- * in JS and applies the sum (= the whole batch's mean gradient). The two cores of these machines run at
- * different speeds (up to 1.4x apart, and it changes), so the split follows each worker's measured
- * ms per image (an average over steps, identical in every worker) instead of batch / parties.
+ * in JS and applies the sum (= the whole batch's mean gradient). The two cores of these machines
+ * often run at different speeds under load (splits settled at 56/72 images), and which one is
+ * slower changes, so the split follows each worker's measured ms per image (an average over steps,
+ * identical in every worker) instead of batch / parties.
  * Same seed => same initial weights and data, so weights stay identical across workers.
  */
 export async function trainDataParallel(p: DataParallelPayload, ctx: { workerIndex: number }): Promise<DataParallelResult> {

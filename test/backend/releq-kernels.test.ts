@@ -22,8 +22,7 @@ function sectionIds(bytes: Uint8Array): number[] {
 
 function hasClang(): boolean {
   try {
-    execFileSync('clang-14', ['--version'], { stdio: 'ignore' });
-    execFileSync('llvm-objdump-14', ['--version'], { stdio: 'ignore' });
+    for (const tool of ['clang-14', 'wasm-ld-14', 'llvm-objdump-14']) execFileSync(tool, ['--version'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;

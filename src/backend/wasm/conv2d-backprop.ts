@@ -38,8 +38,10 @@ function subsample(x: tf.Tensor4D, oh: number, ow: number, sh: number, sw: numbe
 
 /**
  * Weight count above which the threaded build's XNNPACK conv trick (on all threads) beats releq's
- * single-threaded kernel: measured on 2 threads, VGG-11's 3x3 512->512 (2.4M weights) ran 53 vs
- * 66 ms, MobileNet's 1x1 256->256 (65k) 30 vs 31 ms, every ResNet-20 layer 1.5-2.8x faster on ours.
+ * single-threaded kernel (`npm run bench:kernels -- --threads=2`): VGG-11's 3x3 512->512 (2.4M
+ * weights) and MobileNet's 1x1 512->512 (262k) ran at 0.56x and 0.62x on ours, ResNet-20's layers
+ * (<= 37k) at 1.2-2.5x and MobileNet's 1x1 64->128 at 2.3x; LeNet's 5x5 20->50 (25k, 0.81x) is the
+ * exception the rule misses.
  */
 const THREADED_XNNPACK_MIN_WEIGHTS = 1 << 18;
 
@@ -53,9 +55,14 @@ function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const dy = asTensor<tf.Rank.R4>(args.inputs['dy'], 'dy');
   const info = convInfo(x.shape, attrs.filterShape, attrs, 'Conv2DBackpropFilter');
   const backend = wasmBackend(args);
-  const kernels = releqKernels(backend);
   const [kh, kw, cin, cout] = attrs.filterShape;
-  if (kernels.threaded && kh * kw * cin * cout >= THREADED_XNNPACK_MIN_WEIGHTS) return filterGradByConvTrick(x, dy, info);
+  if (releqKernels(backend).threaded && kh * kw * cin * cout >= THREADED_XNNPACK_MIN_WEIGHTS) return filterGradByConvTrick(x, dy, info);
+  return filterGradByReleq(backend, x, dy, info);
+}
+
+/** dW by releq's kernel on the calling thread. Exported for bench:kernels. */
+export function filterGradByReleq(backend: BackendWasm, x: tf.Tensor4D, dy: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const { filterHeight: kh, filterWidth: kw, inChannels: cin, outChannels: cout } = info;
   const out = makeOutput(backend, [kh, kw, cin, cout], 'float32');
   const [n, h, w] = x.shape;
   const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
@@ -63,7 +70,7 @@ function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo {
   // A 1x1, stride-1, unpadded conv pairs pixel p of x with pixel p of dy: pass all pixels as one row.
   const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && top === 0 && left === 0 && oh === h && ow === w;
   const [gn, gh, gw, goh, gow] = pointwise ? [1, 1, n * h * w, 1, n * h * w] : [n, h, w, oh, ow];
-  kernels.conv2d_filter_grad(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, out), gn, gh, gw, cin,
+  releqKernels(backend).conv2d_filter_grad(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, out), gn, gh, gw, cin,
     goh, gow, cout, kh, kw, sh, sw, info.dilationHeight, info.dilationWidth, top, left);
   return out;
 }
@@ -71,9 +78,9 @@ function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo {
 /**
  * dW "conv trick" (XNNPACK, all threads): x as [Cin,H,W,N] correlated with dy as a [OH,OW,N,Cout]
  * filter, dilated by the forward stride, gives [Cin,KH,KW,Cout]; the conv pads x itself (explicit
- * padding, no padded copy). 1x1 filters use one GEMM instead.
+ * padding, no padded copy). 1x1 filters use one GEMM instead. Exported for bench:kernels.
  */
-function filterGradByConvTrick(x: tf.Tensor4D, dy: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+export function filterGradByConvTrick(x: tf.Tensor4D, dy: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
   const { top, left } = info.padInfo;
   const [n, h, w, cin] = x.shape;

@@ -15,7 +15,8 @@ const isOne = (v: number | [number, number] | undefined): boolean => v === undef
 /**
  * Wide 1x1 stride-1 convs without bias or activation (MobileNet's pointwise layers, followed by
  * batch norm) as y = x . (W^T)^T by releq's gemm_nt, on one thread: XNNPACK packs the weights on
- * every call (they change every step) and ran these 15-30% slower. Anything else: the stock kernel.
+ * every call (they change every step): the same A B^T shapes as the wide 1x1 input gradients in
+ * `npm run bench:kernels`. Anything else: the stock kernel.
  */
 function pointwiseForward(args: KernelArgs, original: tf.KernelFunc | undefined, kernel: string): tf.TensorInfo {
   if (original === undefined) throw new Error(`wasm ${kernel}: the stock kernel is missing`);
